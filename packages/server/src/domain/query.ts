@@ -1,0 +1,76 @@
+/** Event queries: filters, order and keyset cursors, independent of any database. */
+import type { Outcome, Severity } from './event.js';
+import { TrailkeepError } from './errors.js';
+
+export interface Range<T> {
+  gt?: T;
+  gte?: T;
+  lt?: T;
+  lte?: T;
+}
+
+export interface EventFilters {
+  action?: string;
+  /** Matches actions starting with this (from `document.*`). */
+  actionPrefix?: string;
+  category?: string;
+  outcome?: Outcome;
+  severity?: Severity;
+  actorId?: string;
+  actorType?: string;
+  targetType?: string;
+  targetId?: string;
+  sessionId?: string;
+  requestId?: string;
+  ip?: string;
+  occurredAt?: Range<string>;
+  receivedAt?: Range<string>;
+  sequence?: Range<number>;
+  /** Full-text search terms. */
+  text?: string;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface EventQuery {
+  tenantId: string;
+  filters: EventFilters;
+  order: SortOrder;
+  /** Keyset position: only sequences after this one in `order`. */
+  afterSequence?: number;
+  limit: number;
+}
+
+interface CursorPayload {
+  v: 1;
+  s: number;
+  o: SortOrder;
+}
+
+/**
+ * Cursors are keyset positions (a sequence and the order), so pages stay stable while events
+ * arrive: new events have higher sequences and never shift an earlier page. A cursor carries no
+ * tenant: the query is always bound to the caller's tenant, so a cursor cannot cross tenants.
+ */
+export function encodeCursor(sequence: number, order: SortOrder): string {
+  const payload: CursorPayload = { v: 1, s: sequence, o: order };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, order: SortOrder, field = 'cursor'): number {
+  let payload: Partial<CursorPayload>;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPayload>;
+  } catch {
+    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', 'cursor is not a Trailkeep cursor', { field });
+  }
+  if (payload.v !== 1 || !Number.isSafeInteger(payload.s) || (payload.s ?? -1) < 0) {
+    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', 'cursor is not a Trailkeep cursor', { field });
+  }
+  if (payload.o !== order) {
+    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', `cursor was made for order=${String(payload.o)}`, {
+      field,
+    });
+  }
+  return payload.s as number;
+}

@@ -1,0 +1,95 @@
+/**
+ * buildApp: the HTTP application from its services. No listening, no env, no storage choice:
+ * main.ts composes those, and tests build their own app around their own store.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AccessService } from '../domain/access.js';
+import type { AdminService } from '../domain/admin-service.js';
+import type { AuthService } from '../domain/auth-service.js';
+import type { QueryService } from '../domain/query-service.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { AuditStore } from '../storage/port.js';
+import { requireApiKey } from './auth.js';
+import { healthRoutes } from './health.routes.js';
+import { adminRoutes } from './native/admin.routes.js';
+import { eventsRoutes } from './native/events.routes.js';
+import { sendProblem, useProblemDetails } from './problem.js';
+import { TrailkeepError } from '../domain/errors.js';
+import { validatorCompiler } from './validation.js';
+
+export interface AppServices {
+  store: AuditStore;
+  auth: AuthService;
+  access: AccessService;
+  admin: AdminService;
+  query: QueryService;
+  ingest: IngestService;
+  /** True once shutdown has begun: readiness fails so load balancers move away. */
+  isShuttingDown: () => boolean;
+}
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Largest accepted body for single requests, in bytes (batch ingest allows more). */
+  bodyLimit?: number;
+  /** Honour X-Forwarded-For from these proxies (Fastify trustProxy). */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(services: AppServices, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    // Per-request logs would cost more than the request itself at ingest rates; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    // Keep a caller's request id when it is sane, so logs correlate across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('principal', null);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  useProblemDetails(app);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      new TrailkeepError('TK_ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Trailkeep', version: '0.1.0', description: 'Tamper-evident audit-log service' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await app.register(healthRoutes(services));
+
+  await app.register(async (native) => {
+    useProblemDetails(native);
+    // onRequest: authenticate before the body is even read, so strangers cannot make us parse it.
+    native.addHook('onRequest', requireApiKey(services.auth));
+    await native.register(eventsRoutes(services));
+    await native.register(adminRoutes(services));
+  });
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * The JSON-schema validators of every route. Bodies are validated strictly (no type coercion:
+ * `"5"` is not a number, and an unknown field is refused rather than silently dropped); query
+ * strings, params and headers are coerced, since everything in a URL is text.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import formats from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS: under NodeNext its function is the `default` member of the import.
+const addFormats = formats.default;
+
+function createAjv(coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, allErrors: false, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+const bodyAjv = createAjv(false);
+const urlAjv = createAjv(true);
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema as object);
+
+/** Compiles a body schema for validating items one by one (batch ingest). */
+export function compileBodyValidator<T>(schema: object): ValidateFunction<T> {
+  return bodyAjv.compile<T>(schema);
+}
+
+/** The offending field of an Ajv error, as a dotted path (`actor.id`, `events.3.action`). */
+export function errorField(error: ErrorObject, prefix?: string): string | undefined {
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  if (params.missingProperty !== undefined) parts.push(params.missingProperty);
+  if (params.additionalProperty !== undefined) parts.push(params.additionalProperty);
+  if (prefix !== undefined) parts.unshift(prefix);
+  return parts.length > 0 ? parts.join('.') : undefined;
+}
+
+/** A readable sentence for an Ajv error, naming the field. */
+export function errorDetail(error: ErrorObject, field: string | undefined): string {
+  const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
+  if (error.keyword === 'additionalProperties') return `${field ?? 'body'} is not a known field`;
+  if (error.keyword === 'required') return `${field ?? 'field'} is required`;
+  if (error.keyword === 'enum' && params.allowedValues) {
+    return `${field ?? 'value'} must be one of ${params.allowedValues.join(', ')}`;
+  }
+  return `${field ?? 'body'} ${error.message ?? 'is invalid'}`;
+}

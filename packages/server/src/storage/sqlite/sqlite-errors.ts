@@ -1,0 +1,14 @@
+import { TrailkeepError, isTrailkeepError } from '../../domain/errors.js';
+
+/** SQLite result codes that mean "the database cannot take this now", not "your input is bad". */
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/;
+
+/** Maps native SQLite errors to domain errors; domain errors pass through. */
+export function translateSqliteError(error: unknown): unknown {
+  if (isTrailkeepError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) {
+    return new TrailkeepError('TK_ERR_UNAVAILABLE', `database unavailable (${code})`, { retryAfter: 1 });
+  }
+  return error;
+}

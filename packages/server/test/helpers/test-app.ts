@@ -1,0 +1,71 @@
+/** Builds a real app over a real SQLite file in a temp dir, with tenants and keys ready to use. */
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { CLI_PRINCIPAL } from '../../src/domain/admin-service.js';
+import type { Scope } from '../../src/domain/tenancy.js';
+import { buildApp } from '../../src/http/app.js';
+import { createServices, type Services } from '../../src/services.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { AuditStore } from '../../src/storage/port.js';
+import { makeTempDir } from './temp-dir.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  store: AuditStore;
+  dataDir: string;
+  dbPath: string;
+  /** Installation admin key. */
+  adminKey: string;
+  /** Creates a tenant (optionally below a parent) and returns a key for it. */
+  tenantWithKey(id: string, scopes?: Scope[], parentId?: string): Promise<string>;
+  /** Injects a request with a key in Authorization: Bearer. */
+  call(key: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const temp = makeTempDir();
+  const config: Config = { ...loadConfig({}, { dataDir: temp.dir }), batchWindowMs: 0, ...overrides };
+  const dbPath = join(temp.dir, 'trailkeep.db');
+  const store = createSqliteStore({ path: dbPath });
+  const services = createServices(store, config);
+  const app = await buildApp(services);
+  const { key: adminKey } = await services.admin.createKey(CLI_PRINCIPAL, { tenantId: null, scopes: ['admin'] });
+
+  return {
+    app,
+    services,
+    store,
+    dataDir: temp.dir,
+    dbPath,
+    adminKey,
+    async tenantWithKey(id, scopes = ['events:write', 'events:read'], parentId) {
+      await services.admin.createTenant(CLI_PRINCIPAL, { id, name: id, parentId: parentId ?? null });
+      return (await services.admin.createKey(CLI_PRINCIPAL, { tenantId: id, scopes })).key;
+    },
+    call(key, options) {
+      const headers = { ...(options.headers ?? {}) } as Record<string, string>;
+      if (key !== undefined) headers.authorization = `Bearer ${key}`;
+      return app.inject({ ...options, headers });
+    },
+    async close() {
+      await app.close();
+      await services.sequencer.drain();
+      await store.close();
+      temp.remove();
+    },
+  };
+}
+
+/** A minimal valid native event. */
+export function sampleEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    action: 'document.update',
+    actor: { id: 'user_1', email: 'ada@example.org', name: 'Ada' },
+    resource: { type: 'document', id: 'doc_1', name: 'Plan' },
+    outcome: 'success',
+    ...overrides,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Trailkeep leaf format v1 (docs/ARCHITECTURE.md, "Leaf format v1"). Every verifier must agree
+ * byte for byte, so each step here is exact: personal fields become salted commitments, the sealed
+ * body is hashed as JCS, and the entry binds log origin, index, previous leaf hash, receive time
+ * and body digest.
+ */
+import { toBase64Url } from './base64.js';
+import { sha256Hex, utf8 } from './hash.js';
+import { canonicalJson } from './jcs.js';
+import { getAtPointer, parsePointer, replaceAtPointer, type JsonObject } from './json-pointer.js';
+import { leafHash } from './rfc9162.js';
+import { toHex } from './hex.js';
+
+/** Fields sealed as commitments by default in v1. Tenants may add more pointers. */
+export const DEFAULT_PERSONAL_POINTERS: readonly string[] = [
+  '/actor/email',
+  '/actor/name',
+  '/context/ip',
+  '/context/user_agent',
+];
+
+/** `prev` of the first leaf of a log: 64 zeros. */
+export const ZERO_HASH_HEX = '0'.repeat(64);
+
+/** The clear value of a sealed field and the salt that opens its commitment. */
+export interface Disclosure {
+  salt: string;
+  value: unknown;
+}
+
+/** Disclosures by JSON Pointer. */
+export type Disclosures = Record<string, Disclosure>;
+
+/** A commitment left in the sealed body in place of a personal value. */
+export interface Commitment {
+  _sd: string;
+}
+
+/** The leaf object L whose JCS is the entry. */
+export interface LeafEntryV1 {
+  v: 1;
+  log: string;
+  idx: string;
+  prev: string;
+  rcv: string;
+  body: string;
+}
+
+// Random bytes are drawn 4 KiB at a time: one getRandomValues call per salt costs more than the salt.
+let saltPool = new Uint8Array(0);
+let saltOffset = 0;
+
+/** 128 random bits, base64url without padding. */
+export function randomSalt(): string {
+  if (saltOffset + 16 > saltPool.length) {
+    saltPool = globalThis.crypto.getRandomValues(new Uint8Array(4096));
+    saltOffset = 0;
+  }
+  const salt = saltPool.subarray(saltOffset, saltOffset + 16);
+  saltOffset += 16;
+  return toBase64Url(salt);
+}
+
+/** hex(SHA-256(JCS([salt, pointer, value]))). */
+export function commitment(salt: string, pointer: string, value: unknown): string {
+  return sha256Hex(canonicalJson([salt, pointer, value]));
+}
+
+export function isCommitment(value: unknown): value is Commitment {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { _sd?: unknown })._sd === 'string'
+  );
+}
+
+/**
+ * Replaces each present personal field of a copy of `body` with its commitment.
+ * Returns the sealed body and the disclosures (clear values + salts) kept beside it.
+ */
+export function sealBody(
+  body: JsonObject,
+  pointers: readonly string[],
+  newSalt: () => string = randomSalt,
+): { sealed: JsonObject; disclosures: Disclosures } {
+  const disclosures: Disclosures = {};
+  let sealed = body;
+  for (const pointer of pointers) {
+    const value = getAtPointer(body, pointer);
+    if (value === undefined) continue;
+    const salt = newSalt();
+    sealed = withValueAt(sealed, pointer, { _sd: commitment(salt, pointer, value) });
+    disclosures[pointer] = { salt, value };
+  }
+  return { sealed, disclosures };
+}
+
+/** A copy of `root` with the value at an existing pointer replaced; only the objects on the path are copied. */
+function withValueAt(root: JsonObject, pointer: string, value: unknown): JsonObject {
+  const copy: JsonObject = { ...root };
+  const tokens = parsePointer(pointer);
+  let node = copy;
+  tokens.forEach((token, i) => {
+    if (i === tokens.length - 1) node[token] = value;
+    else node = node[token] = { ...(node[token] as JsonObject) };
+  });
+  return copy;
+}
+
+/** hex SHA-256 of JCS(sealed body): the `body` of the entry and the seed `sha256` fingerprint. */
+export function bodyDigest(sealed: JsonObject): string {
+  return sha256Hex(canonicalJson(sealed));
+}
+
+/** The entry string: JCS of the leaf object. Store it exactly as returned; never rebuild it. */
+export function buildEntry(fields: {
+  log: string;
+  sequence: number;
+  prev: string;
+  receivedAt: string;
+  body: string;
+}): string {
+  const leaf: LeafEntryV1 = {
+    v: 1,
+    log: fields.log,
+    idx: String(fields.sequence),
+    prev: fields.prev,
+    rcv: fields.receivedAt,
+    body: fields.body,
+  };
+  return canonicalJson(leaf);
+}
+
+/** hex RFC 9162 leaf hash of an entry string. */
+export function entryLeafHashHex(entry: string): string {
+  return toHex(leafHash(utf8(entry)));
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Parses an entry and checks its shape and that it is in canonical form; throws with the reason. */
+export function parseEntry(entry: string): LeafEntryV1 {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry);
+  } catch {
+    throw new Error('entry is not JSON');
+  }
+  const l = parsed as Partial<LeafEntryV1>;
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    l.v !== 1 ||
+    typeof l.log !== 'string' ||
+    typeof l.idx !== 'string' ||
+    !/^[1-9][0-9]*$/.test(l.idx) ||
+    typeof l.prev !== 'string' ||
+    !HEX64.test(l.prev) ||
+    typeof l.rcv !== 'string' ||
+    typeof l.body !== 'string' ||
+    !HEX64.test(l.body) ||
+    Object.keys(parsed).length !== 6
+  ) {
+    throw new Error('entry does not have the v1 shape');
+  }
+  if (canonicalJson(parsed) !== entry) throw new Error('entry is not in JCS form');
+  return parsed as LeafEntryV1;
+}
+
+/**
+ * Opens a sealed body for reading, in place, trusting the stored disclosures (verifiers use
+ * revealBody, which checks every commitment). Returns the pointers whose values were erased.
+ */
+export function openSealedBody(sealed: JsonObject, disclosures: Disclosures): { body: JsonObject; erased: string[] } {
+  const erased: string[] = [];
+  for (const pointer of findCommitments(sealed)) {
+    const d = disclosures[pointer];
+    if (d === undefined) erased.push(pointer);
+    else replaceAtPointer(sealed, pointer, d.value);
+  }
+  return { body: sealed, erased };
+}
+
+/**
+ * Opens the commitments of a sealed body with the disclosures that survive.
+ * Returns the clear body, the pointers whose disclosure was erased, and those whose
+ * disclosure does not match its commitment (tampering).
+ */
+export function revealBody(
+  sealed: JsonObject,
+  disclosures: Disclosures,
+): { body: JsonObject; erased: string[]; mismatched: string[] } {
+  const body = structuredClone(sealed);
+  const erased: string[] = [];
+  const mismatched: string[] = [];
+  for (const pointer of findCommitments(sealed)) {
+    const c = getAtPointer(sealed, pointer) as Commitment;
+    const d = disclosures[pointer];
+    if (d === undefined) erased.push(pointer);
+    else if (commitment(d.salt, pointer, d.value) !== c._sd) mismatched.push(pointer);
+    else replaceAtPointer(body, pointer, d.value);
+  }
+  for (const pointer of Object.keys(disclosures)) {
+    if (!isCommitment(getAtPointer(sealed, pointer))) mismatched.push(pointer);
+  }
+  return { body, erased, mismatched };
+}
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** JSON Pointers of every commitment in a sealed body (objects only; arrays are never sealed). */
+export function findCommitments(node: unknown, prefix = ''): string[] {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return [];
+  if (prefix !== '' && isCommitment(node)) return [prefix];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(node)) {
+    out.push(...findCommitments(child, `${prefix}/${escapeToken(key)}`));
+  }
+  return out;
+}
