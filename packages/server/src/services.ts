@@ -5,7 +5,6 @@ import type { Config } from './config/config.js';
 import { createAccessService } from './domain/access.js';
 import { createAdminService } from './domain/admin-service.js';
 import { createAuthService } from './domain/auth-service.js';
-import { createAppendPlanner } from './domain/log-append.js';
 import { createQueryService } from './domain/query-service.js';
 import { createIngestService } from './ingest/ingest-service.js';
 import { createSequencer, type Sequencer } from './ingest/sequencer.js';
@@ -24,7 +23,7 @@ export function createServices(store: AuditStore, config: Config): Services {
   let shuttingDown = false;
   const access = createAccessService(store);
   const auth = createAuthService(store, { fixedAdminKey: config.adminKey });
-  const sequencer = createSequencer(store, createAppendPlanner(), {
+  const sequencer = createSequencer(store, {
     maxBatchEvents: config.batchMaxEvents,
     maxQueuedEvents: config.queueMaxEvents,
     windowMs: config.batchWindowMs,

@@ -37,61 +37,60 @@ export interface AppendPlan {
   results: AppendResult[];
 }
 
-/** Plans an append: called by a driver with the locked head and the stored events sharing an id. */
-export type PlanAppend = (
+/**
+ * Plans an append: called by a driver inside its transaction with the locked head and the stored
+ * events sharing an id with the items. `now` is the commit time (received_at).
+ */
+export function planAppend(
   head: LogHead,
   existing: ReadonlyMap<string, StoredEvent>,
   items: readonly SealedEvent[],
-) => AppendPlan;
-
-/** Creates the planner; `now` is injected so tests can pin received_at. */
-export function createAppendPlanner(now: () => Date = () => new Date()): PlanAppend {
-  return (head, existing, items) => {
-    const known = new Map(existing);
-    const rows: NewEventRow[] = [];
-    const results: AppendResult[] = [];
-    let { size, headHash, lastReceivedAt } = head;
-    const nowIso = now().toISOString();
-    // received_at must never go backwards, even if the wall clock does (DESIGN §1).
-    const receivedAt = lastReceivedAt !== null && lastReceivedAt > nowIso ? lastReceivedAt : nowIso;
-    for (const item of items) {
-      const previous = known.get(item.id);
-      if (previous) {
-        results.push(
-          previous.requestDigest === item.requestDigest
-            ? { kind: 'duplicate', event: previous }
-            : { kind: 'conflict', id: item.id },
-        );
-        continue;
-      }
-      size += 1;
-      const entry = buildEntry({
-        log: head.origin,
-        sequence: size,
-        prev: headHash,
-        receivedAt,
-        body: item.bodyDigest,
-      });
-      const row: NewEventRow = {
-        tenantId: head.tenantId,
-        sequence: size,
-        id: item.id,
-        receivedAt,
-        requestDigest: item.requestDigest,
-        sealedBody: item.sealedBody,
-        bodyDigest: item.bodyDigest,
-        disclosures: item.disclosures,
-        entry,
-        leafHash: entryLeafHashHex(entry),
-        indexed: item.indexed,
-        searchText: item.searchText,
-      };
-      headHash = row.leafHash;
-      lastReceivedAt = receivedAt;
-      known.set(item.id, row);
-      rows.push(row);
-      results.push({ kind: 'created', event: row });
+  now: Date = new Date(),
+): AppendPlan {
+  const known = new Map(existing);
+  const rows: NewEventRow[] = [];
+  const results: AppendResult[] = [];
+  let { size, headHash, lastReceivedAt } = head;
+  const nowIso = now.toISOString();
+  // received_at must never go backwards, even if the wall clock does (DESIGN §1).
+  const receivedAt = lastReceivedAt !== null && lastReceivedAt > nowIso ? lastReceivedAt : nowIso;
+  for (const item of items) {
+    const previous = known.get(item.id);
+    if (previous) {
+      results.push(
+        previous.requestDigest === item.requestDigest
+          ? { kind: 'duplicate', event: previous }
+          : { kind: 'conflict', id: item.id },
+      );
+      continue;
     }
-    return { rows, head: { ...head, size, headHash, lastReceivedAt }, results };
-  };
+    size += 1;
+    const entry = buildEntry({
+      log: head.origin,
+      sequence: size,
+      prev: headHash,
+      receivedAt,
+      body: item.bodyDigest,
+    });
+    const row: NewEventRow = {
+      tenantId: head.tenantId,
+      sequence: size,
+      id: item.id,
+      receivedAt,
+      requestDigest: item.requestDigest,
+      sealedBody: item.sealedBody,
+      bodyDigest: item.bodyDigest,
+      disclosures: item.disclosures,
+      entry,
+      leafHash: entryLeafHashHex(entry),
+      indexed: item.indexed,
+      searchText: item.searchText,
+    };
+    headHash = row.leafHash;
+    lastReceivedAt = receivedAt;
+    known.set(item.id, row);
+    rows.push(row);
+    results.push({ kind: 'created', event: row });
+  }
+  return { rows, head: { ...head, size, headHash, lastReceivedAt }, results };
 }

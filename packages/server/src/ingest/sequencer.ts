@@ -5,7 +5,7 @@
  */
 import type { SealedEvent } from '../domain/event.js';
 import { TrailkeepError } from '../domain/errors.js';
-import type { AppendResult, PlanAppend } from '../domain/log-append.js';
+import type { AppendResult } from '../domain/log-append.js';
 import type { AuditStore, TenantAppend } from '../storage/port.js';
 
 export interface SequencerOptions {
@@ -33,7 +33,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function createSequencer(store: AuditStore, plan: PlanAppend, options: SequencerOptions): Sequencer {
+export function createSequencer(store: AuditStore, options: SequencerOptions): Sequencer {
   const queue: Pending[] = [];
   let queued = 0;
   let flushing = false;
@@ -86,7 +86,7 @@ export function createSequencer(store: AuditStore, plan: PlanAppend, options: Se
     const taken = takeBatch();
     const { groups, slots } = groupByTenant(taken);
     try {
-      const results = await store.appendBatches(groups, plan);
+      const results = await store.appendBatches(groups);
       taken.forEach((p, i) => {
         const [g, start] = slots[i]!;
         p.resolve(results[g]!.slice(start, start + p.items.length));

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredEvent } from '../../domain/event.js';
 import { TrailkeepError } from '../../domain/errors.js';
-import type { AppendResult, LogHead, PlanAppend } from '../../domain/log-append.js';
+import { planAppend, type AppendResult, type LogHead } from '../../domain/log-append.js';
 import type { EventQuery } from '../../domain/query.js';
 import type { ApiKeyRecord, Tenant } from '../../domain/tenancy.js';
 import type { AuditStore, TenantAppend } from '../port.js';
@@ -86,11 +86,11 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   }
 
   // One IMMEDIATE transaction for every tenant in the batch: one fsync acknowledges them all.
-  const appendAll = db.transaction((groups: readonly TenantAppend[], plan: PlanAppend): AppendResult[][] =>
+  const appendAll = db.transaction((groups: readonly TenantAppend[]): AppendResult[][] =>
     groups.map((group) => {
       const head = lockedHead(group.tenantId);
       const existing = writer.findExisting(group.tenantId, group.items);
-      const planned = plan(head, existing, group.items);
+      const planned = planAppend(head, existing, group.items);
       writer.insertRows(planned.rows);
       writer.updateHead(planned.head);
       return planned.results;
@@ -108,7 +108,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
 
   return {
     capabilities: { name: 'sqlite', concurrentWriters: false },
-    appendBatches: (groups, plan) => run(() => appendAll.immediate(groups, plan)),
+    appendBatches: (groups) => run(() => appendAll.immediate(groups)),
     getLogHead: (tenantId) =>
       run(() => {
         const row = stmt.head.get(tenantId);
