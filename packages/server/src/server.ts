@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { CLI_PRINCIPAL } from './domain/admin-service.js';
 import { buildApp } from './http/app.js';
+import { trustProxyOption } from './http/trust-proxy.js';
+import { assertCheckpointKeyMatches } from './config/checkpoint-key.js';
 import { createServices, type Services } from './services.js';
 import { openStore } from './storage/open-store.js';
 
@@ -41,11 +43,31 @@ async function closeHttp(app: FastifyInstance, deadlineMs = 30_000): Promise<voi
   }
 }
 
+/** The checkpoint key, printed at start: each tenant's vkey is its origin, the key id, and this key. */
+async function checkpointKeyLines(services: Services, config: Config): Promise<string[]> {
+  const [tenant] = await services.store.listTenants();
+  const origin = tenant?.logOrigin ?? `${config.logOrigin}/t/<tenant>`;
+  const vkey = services.checkpointKey.verifierKey(origin);
+  // name+keyid+key: the name and the key id hold no '+'; the base64 key may.
+  const keyPart = vkey.slice(vkey.indexOf('+', vkey.indexOf('+') + 1) + 1);
+  return [
+    `Checkpoint key (Ed25519): ${keyPart}`,
+    `  each tenant's vkey is <origin>+<key id>+<key>, e.g. ${vkey} (GET /v1/log/key serves it)`,
+  ];
+}
+
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const store = await openStore(config);
   const services = createServices(store, config);
   const bootKey = await bootstrapAdminKey(services, config);
-  const app = await buildApp(services, { logger: { level: config.logLevel } });
+  // The geo database is read once, before listening: a bad TRAILKEEP_GEOIP_DB stops the start.
+  await services.enricher.ready();
+  // A process signing with another key than the rest of the installation stops here.
+  await assertCheckpointKeyMatches(store, services.checkpointKey, services.checkpointKeySource);
+  const app = await buildApp(services, {
+    logger: { level: config.logLevel },
+    trustProxy: trustProxyOption(config.trustProxy),
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -57,6 +79,9 @@ export async function startServer(config: Config, print: (line: string) => void 
   }
   print(`Trailkeep listening on ${url} (storage: ${store.capabilities.name}, data: ${config.dataDir})`);
   print(`API docs: ${url}/docs`);
+  print(`Geo-IP: ${services.enricher.geoSource() ?? 'off'}`);
+  for (const line of await checkpointKeyLines(services, config)) print(line);
+  await services.integrator.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -64,6 +89,7 @@ export async function startServer(config: Config, print: (line: string) => void 
       services.beginShutdown();
       await closeHttp(app);
       await services.sequencer.drain();
+      await services.integrator.close();
       await store.close();
     })();
     return closing;

@@ -3,18 +3,19 @@
  * after every kind of stop.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyStoredChain } from './helpers/chain-check.js';
 import { api, startServerProcess, tenantKey, type ServerProcess } from './helpers/server-process.js';
-import { makeTempDir } from './helpers/temp-dir.js';
-import { join } from 'node:path';
+import { createTestStorage, defaultTestDriver, type TestStorage } from './helpers/test-storage.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+// Run on SQLite, and again on PostgreSQL by the `postgres` vitest project (TRAILKEEP_TEST_DRIVER).
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-function tempDataDir(): string {
-  const t = makeTempDir('trailkeep-proc-');
-  cleanups.push(t.remove);
-  return t.dir;
+async function tempStorage(): Promise<TestStorage> {
+  const storage = await createTestStorage();
+  cleanups.push(() => storage.remove());
+  return storage;
 }
 
 function track(server: ServerProcess): ServerProcess {
@@ -46,10 +47,10 @@ function startLoad(url: string, key: string, writers: number) {
   return { acknowledged, halt: () => (stop = true), done };
 }
 
-describe('trailkeep serve (real process)', () => {
+describe(`trailkeep serve (real process, ${defaultTestDriver()})`, () => {
   it('serves the API end to end on loopback', async () => {
-    const dir = tempDataDir();
-    const server = track(await startServerProcess(dir));
+    const storage = await tempStorage();
+    const server = track(await startServerProcess(storage));
     const key = await tenantKey(server.url, 'acme');
     const sent = await api(server.url, key, 'POST', '/v1/events?sync=true', {
       id: 'evt_1',
@@ -69,22 +70,22 @@ describe('trailkeep serve (real process)', () => {
   });
 
   it('on first start without keys prints an admin key once, and it works', async () => {
-    const dir = tempDataDir();
-    const first = track(await startServerProcess(dir, { TRAILKEEP_ADMIN_KEY: '' }));
+    const storage = await tempStorage();
+    const first = track(await startServerProcess(storage, { TRAILKEEP_ADMIN_KEY: '' }));
     const key = /(tk_live_[A-Za-z0-9_-]{43})/.exec(first.output())?.[1];
     expect(key).toBeDefined();
     expect((await api(first.url, key!, 'GET', '/v1/tenants')).status).toBe(200);
     first.proc.kill('SIGTERM');
     await first.exited;
-    const second = track(await startServerProcess(dir, { TRAILKEEP_ADMIN_KEY: '' }));
+    const second = track(await startServerProcess(storage, { TRAILKEEP_ADMIN_KEY: '' }));
     expect(second.output()).not.toMatch(/tk_live_/);
     second.proc.kill('SIGTERM');
     await second.exited;
   });
 
   it('SIGTERM under load: finishes every acknowledged write and exits 0', async () => {
-    const dir = tempDataDir();
-    const server = track(await startServerProcess(dir));
+    const storage = await tempStorage();
+    const server = track(await startServerProcess(storage));
     const key = await tenantKey(server.url, 'acme');
     const load = startLoad(server.url, key, 16);
     await new Promise((r) => setTimeout(r, 700));
@@ -94,14 +95,14 @@ describe('trailkeep serve (real process)', () => {
     await load.done;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(load.acknowledged.length).toBeGreaterThan(50);
-    const report = verifyStoredChain(join(dir, 'trailkeep.db'), 'acme');
+    const report = await storage.verifyChain('acme');
     const stored = new Set(report.ids);
     expect(load.acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   });
 
   it('kill -9 mid-load: after restart every acknowledged event is present, gapless, and the chain verifies', async () => {
-    const dir = tempDataDir();
-    const server = track(await startServerProcess(dir));
+    const storage = await tempStorage();
+    const server = track(await startServerProcess(storage));
     const key = await tenantKey(server.url, 'acme');
     const load = startLoad(server.url, key, 32);
     await new Promise((r) => setTimeout(r, 1500));
@@ -111,7 +112,7 @@ describe('trailkeep serve (real process)', () => {
     await load.done;
     expect(load.acknowledged.length).toBeGreaterThan(100);
 
-    const restarted = track(await startServerProcess(dir));
+    const restarted = track(await startServerProcess(storage));
     for (const id of load.acknowledged) {
       const res = await api(restarted.url, key, 'GET', `/v1/events/${id}`);
       expect(res.status, `acknowledged event ${id} is missing`).toBe(200);
@@ -125,7 +126,7 @@ describe('trailkeep serve (real process)', () => {
     restarted.proc.kill('SIGTERM');
     expect((await restarted.exited).code).toBe(0);
 
-    const report = verifyStoredChain(join(dir, 'trailkeep.db'), 'acme');
+    const report = await storage.verifyChain('acme');
     expect(report.sequences).toEqual(Array.from({ length: report.size }, (_, i) => i + 1));
     expect(report.size).toBeGreaterThanOrEqual(load.acknowledged.length + 1);
     expect(next.json.sequence_number).toBe(report.size);

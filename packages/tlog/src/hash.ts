@@ -11,21 +11,28 @@ export function utf8(text: string): Uint8Array {
 /** A SHA-256 implementation over bytes. */
 export type Sha256Function = (data: Uint8Array) => Uint8Array;
 
+/** A SHA-256 implementation over the UTF-8 of a string. */
+export type Sha256TextFunction = (text: string) => Uint8Array;
+
 // Pure JS by default so this package runs unchanged in browsers; servers may plug in a native one.
 let sha256Impl: Sha256Function = nobleSha256;
+let sha256TextImpl: Sha256TextFunction = (text) => sha256Impl(utf8(text));
 
 /**
  * Replaces the SHA-256 implementation, e.g. with node:crypto on a server (about 2× faster on
  * bodies of a few hundred bytes; per-call overhead makes it no faster on 33-byte node hashes).
- * It must compute standard SHA-256; the published test vectors check it.
+ * `text`, if given, hashes the UTF-8 of a string without encoding it first (node:crypto's
+ * `hash('sha256', text)` does), which saves a copy per hashed entry, body and commitment.
+ * Both must compute standard SHA-256; the published test vectors check it.
  */
-export function setSha256Implementation(fn: Sha256Function): void {
+export function setSha256Implementation(fn: Sha256Function, text?: Sha256TextFunction): void {
   sha256Impl = fn;
+  sha256TextImpl = text ?? ((t) => fn(utf8(t)));
 }
 
 /** SHA-256 of bytes (or of the UTF-8 of a string). */
 export function sha256(data: Uint8Array | string): Uint8Array {
-  return sha256Impl(typeof data === 'string' ? utf8(data) : data);
+  return typeof data === 'string' ? sha256TextImpl(data) : sha256Impl(data);
 }
 
 /** Hex SHA-256 of bytes or of the UTF-8 of a string. */

@@ -1,7 +1,9 @@
-/** Lower-case hex encoding of bytes. */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lower-case hex encoding of bytes (a table lookup per byte: verifiers hex-encode every hash). */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) out += BYTE_HEX[bytes[i] as number] as string;
   return out;
 }
 

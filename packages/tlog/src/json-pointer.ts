@@ -40,3 +40,18 @@ export function replaceAtPointer(root: unknown, pointer: string, value: unknown)
   node[last] = value;
   return true;
 }
+
+/** Deletes the member at an existing pointer in place. Returns false if the path does not exist. */
+export function removeAtPointer(root: unknown, pointer: string): boolean {
+  const tokens = parsePointer(pointer);
+  const last = tokens.pop();
+  if (last === undefined) return false;
+  let node: unknown = root;
+  for (const token of tokens) {
+    if (!isObject(node) || !Object.hasOwn(node, token)) return false;
+    node = node[token];
+  }
+  if (!isObject(node) || !Object.hasOwn(node, last)) return false;
+  delete node[last];
+  return true;
+}

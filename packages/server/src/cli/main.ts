@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { registerAdminCommands } from './admin.commands.js';
+import { registerEvidenceCommands } from './evidence.commands.js';
 import { configFrom, dataDirOption, type Flags } from './options.js';
 import { startServer } from '../server.js';
 
@@ -38,6 +39,7 @@ program
   .action((flags: Flags) => serve(flags));
 
 registerAdminCommands(program);
+registerEvidenceCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);

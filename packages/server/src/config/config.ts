@@ -32,6 +32,54 @@ export const ConfigSchema = Type.Object(
       description: 'Group-commit window when idle (0: commit at the end of the current I/O turn)',
     }),
     queueMaxEvents: Type.Integer({ minimum: 1, default: 20000, description: 'Events waiting before 503' }),
+    databaseUrl: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description: 'postgres://… to store in PostgreSQL (several servers may share it); default: SQLite in dataDir',
+      }),
+    ),
+    databasePoolSize: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'Most PostgreSQL connections per server process',
+    }),
+    trustProxy: Type.String({
+      pattern: '^(true|false|[A-Za-z0-9:./]+( *, *[A-Za-z0-9:./]+)*)$',
+      default: 'false',
+      description:
+        'Proxies whose X-Forwarded-For is honoured: false, true (any), or addresses/CIDRs (loopback, 10.0.0.0/8, …)',
+    }),
+    geoipDb: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'MMDB City file for geo-IP (MaxMind GeoIP2/GeoLite2 City), or off; default: bundled DB-IP Lite',
+      }),
+    ),
+    signerKey: Type.Optional(
+      Type.String({
+        pattern: '^PRIVATE\\+KEY\\+[^+\\s]+\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+$',
+        description:
+          'Checkpoint signing key, a C2SP note signer key PRIVATE+KEY+<name>+<id>+<base64> (only its Ed25519 seed is used); default: signerKeyFile',
+      }),
+    ),
+    signerKeyFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'File holding the checkpoint signing key; created (mode 0600) if missing. Default: <dataDir>/checkpoint-signer.key',
+      }),
+    ),
+    integrationIntervalMs: Type.Integer({
+      minimum: 0,
+      maximum: 10000,
+      default: 100,
+      description: 'How long tree integration waits after a commit, gathering more leaves per round',
+    }),
+    treeIntegration: Type.Boolean({
+      default: true,
+      description: 'Integrate the Merkle tree and sign checkpoints (false only to measure ingest without it)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -49,6 +97,14 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   batchMaxEvents: 'TRAILKEEP_BATCH_MAX_EVENTS',
   batchWindowMs: 'TRAILKEEP_BATCH_WINDOW_MS',
   queueMaxEvents: 'TRAILKEEP_QUEUE_MAX_EVENTS',
+  databaseUrl: 'TRAILKEEP_DATABASE_URL',
+  databasePoolSize: 'TRAILKEEP_DATABASE_POOL_SIZE',
+  trustProxy: 'TRAILKEEP_TRUST_PROXY',
+  geoipDb: 'TRAILKEEP_GEOIP_DB',
+  signerKey: 'TRAILKEEP_SIGNER_KEY',
+  signerKeyFile: 'TRAILKEEP_SIGNER_KEY_FILE',
+  integrationIntervalMs: 'TRAILKEEP_INTEGRATION_INTERVAL_MS',
+  treeIntegration: 'TRAILKEEP_TREE_INTEGRATION',
 };
 
 export class ConfigError extends Error {

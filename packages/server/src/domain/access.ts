@@ -52,7 +52,7 @@ export function createAccessService(store: Pick<AuditStore, 'getTenant'>) {
   }
 
   async function existingTenant(id: string): Promise<Tenant> {
-    const tenant = await store.getTenant(id);
+    const tenant = await getTenant(id);
     if (!tenant)
       throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${id} does not exist`, { field: 'tenant_id' });
     return tenant;

@@ -114,6 +114,7 @@ export interface IndexedFields {
   sessionId: string | null;
   requestId: string | null;
   ip: string | null;
+  vmId: string | null;
 }
 
 /** An event sealed and ready for the sequencer: everything but its place in the log. */

@@ -23,6 +23,8 @@ export interface EventFilters {
   sessionId?: string;
   requestId?: string;
   ip?: string;
+  /** context.vm_id (events-list surface). */
+  vmId?: string;
   occurredAt?: Range<string>;
   receivedAt?: Range<string>;
   sequence?: Range<number>;
@@ -39,6 +41,10 @@ export interface EventQuery {
   /** Keyset position: only sequences after this one in `order`. */
   afterSequence?: number;
   limit: number;
+  /** Rows to skip, for page-numbered surfaces (drf); keyset cursors are preferred. */
+  offset?: number;
+  /** What `order` sorts by (default sequence); occurred_at ties break on sequence. */
+  sortBy?: 'sequence' | 'occurred_at';
 }
 
 interface CursorPayload {

@@ -29,6 +29,7 @@ export function indexedFields(body: EventBody): IndexedFields {
     sessionId: body.context?.session_id ?? null,
     requestId: body.context?.request_id ?? null,
     ip: body.context?.ip ?? null,
+    vmId: body.context?.vm_id ?? null,
   };
 }
 

@@ -10,23 +10,38 @@ import type { AccessService } from '../domain/access.js';
 import type { AdminService } from '../domain/admin-service.js';
 import type { AuthService } from '../domain/auth-service.js';
 import type { QueryService } from '../domain/query-service.js';
+import type { ApplicationService } from '../domain/application-service.js';
+import type { EventPageService } from '../domain/event-page-service.js';
+import type { TargetTypeService } from '../domain/target-type-service.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import type { IntegrityServices } from '../integrity-services.js';
 import type { AuditStore } from '../storage/port.js';
 import { requireApiKey } from './auth.js';
 import { healthRoutes } from './health.routes.js';
 import { adminRoutes } from './native/admin.routes.js';
 import { eventsRoutes } from './native/events.routes.js';
+import { applicationsRoutes } from './native/applications.routes.js';
+import { logRoutes } from './native/log.routes.js';
+import { exportsRoutes } from './native/exports.routes.js';
+import { erasuresRoutes } from './native/erasures.routes.js';
+import { compatRoutes } from './compat/compat.routes.js';
 import { sendProblem, useProblemDetails } from './problem.js';
 import { TrailkeepError } from '../domain/errors.js';
 import { validatorCompiler } from './validation.js';
 
-export interface AppServices {
+export interface AppServices extends IntegrityServices {
   store: AuditStore;
   auth: AuthService;
   access: AccessService;
   admin: AdminService;
   query: QueryService;
   ingest: IngestService;
+  /** Seed 001's applications registry. */
+  applications: ApplicationService;
+  /** Seed 003's integer content_type numbers. */
+  targetTypes: TargetTypeService;
+  /** Numbered pages with counts (seed 003). */
+  eventPages: EventPageService;
   /** True once shutdown has begun: readiness fails so load balancers move away. */
   isShuttingDown: () => boolean;
 }
@@ -90,6 +105,12 @@ export async function buildApp(services: AppServices, options: AppOptions = {}):
     native.addHook('onRequest', requireApiKey(services.auth));
     await native.register(eventsRoutes(services));
     await native.register(adminRoutes(services));
+    await native.register(applicationsRoutes(services));
+    await native.register(logRoutes(services));
+    await native.register(exportsRoutes(services));
+    await native.register(erasuresRoutes(services));
   });
+  // Each seed API in its own scope: its own credentials, validation and error shape.
+  await app.register(compatRoutes(services));
   return app;
 }

@@ -15,6 +15,8 @@ export interface SequencerOptions {
   maxQueuedEvents: number;
   /** How long an idle sequencer waits for company before committing a lone event. */
   windowMs: number;
+  /** Told after each commit which tenants grew, and to what size (tree integration follows). */
+  onCommitted?: (grown: Array<{ tenantId: string; size: number }>) => void;
 }
 
 export interface Sequencer {
@@ -81,12 +83,23 @@ export function createSequencer(store: AuditStore, options: SequencerOptions): S
     return { groups, slots };
   }
 
+  function notifyGrown(groups: readonly TenantAppend[], results: readonly AppendResult[][]): void {
+    if (options.onCommitted === undefined) return;
+    const grown: Array<{ tenantId: string; size: number }> = [];
+    groups.forEach((g, i) => {
+      const created = results[i]!.filter((r) => r.kind === 'created');
+      if (created.length > 0) grown.push({ tenantId: g.tenantId, size: created.at(-1)!.event.sequence });
+    });
+    if (grown.length > 0) options.onCommitted(grown);
+  }
+
   async function flush(): Promise<void> {
     flushing = true;
     const taken = takeBatch();
     const { groups, slots } = groupByTenant(taken);
     try {
       const results = await store.appendBatches(groups);
+      notifyGrown(groups, results);
       taken.forEach((p, i) => {
         const [g, start] = slots[i]!;
         p.resolve(results[g]!.slice(start, start + p.items.length));

@@ -1,6 +1,7 @@
 /** Runs the real `trailkeep serve` process, as users run it, on a loopback port. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestStorage } from './test-storage.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/trailkeep.js', import.meta.url));
 export const TEST_ADMIN_KEY = 'tk_test_admin_key_for_process_tests_0123456789';
@@ -13,9 +14,15 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** Starts on a data directory (SQLite), or on a test storage of either driver (its env selects PostgreSQL). */
+export async function startServerProcess(
+  where: string | TestStorage,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const dataDir = typeof where === 'string' ? where : where.dataDir;
+  const storageEnv = typeof where === 'string' ? {} : where.env;
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, TRAILKEEP_ADMIN_KEY: TEST_ADMIN_KEY, TRAILKEEP_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, TRAILKEEP_ADMIN_KEY: TEST_ADMIN_KEY, TRAILKEEP_LOG_LEVEL: 'warn', ...storageEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,19 +1,22 @@
-/** Builds a real app over a real SQLite file in a temp dir, with tenants and keys ready to use. */
-import { join } from 'node:path';
+/**
+ * Builds a real app over a real store (a SQLite file in a temp dir, or a PostgreSQL database of
+ * its own: see test-storage.ts), with tenants and keys ready to use.
+ */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { CLI_PRINCIPAL } from '../../src/domain/admin-service.js';
 import type { Scope } from '../../src/domain/tenancy.js';
 import { buildApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
-import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { AuditStore } from '../../src/storage/port.js';
-import { makeTempDir } from './temp-dir.js';
+import { createTestStorage, type TestDriver, type TestStorage } from './test-storage.js';
 
 export interface TestApp {
   app: FastifyInstance;
   services: Services;
   store: AuditStore;
+  /** Where the store lives; `storage.verifyChain` checks a chain on either driver. */
+  storage: TestStorage;
   dataDir: string;
   dbPath: string;
   /** Installation admin key. */
@@ -25,11 +28,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const temp = makeTempDir();
-  const config: Config = { ...loadConfig({}, { dataDir: temp.dir }), batchWindowMs: 0, ...overrides };
-  const dbPath = join(temp.dir, 'trailkeep.db');
-  const store = createSqliteStore({ path: dbPath });
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: { driver?: TestDriver } = {},
+): Promise<TestApp> {
+  const storage = await createTestStorage(options.driver);
+  const config: Config = { ...loadConfig({}, { dataDir: storage.dataDir }), batchWindowMs: 0, ...overrides };
+  const dbPath = storage.dbPath;
+  const store = await storage.openStore();
   const services = createServices(store, config);
   const app = await buildApp(services);
   const { key: adminKey } = await services.admin.createKey(CLI_PRINCIPAL, { tenantId: null, scopes: ['admin'] });
@@ -38,7 +44,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     app,
     services,
     store,
-    dataDir: temp.dir,
+    storage,
+    dataDir: storage.dataDir,
     dbPath,
     adminKey,
     async tenantWithKey(id, scopes = ['events:write', 'events:read'], parentId) {
@@ -53,8 +60,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     async close() {
       await app.close();
       await services.sequencer.drain();
+      await services.integrator.close();
       await store.close();
-      temp.remove();
+      await storage.remove();
     },
   };
 }

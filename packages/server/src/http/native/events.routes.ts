@@ -3,13 +3,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { isTrailkeepError, TrailkeepError } from '../../domain/errors.js';
 import type { AppendResult } from '../../domain/log-append.js';
-import { committedEvent, toAuditEvent } from '../../domain/event-reader.js';
+import { toAuditEvent } from '../../domain/event-reader.js';
 import type { EventDraft } from '../../domain/sealing.js';
 import type { AppServices } from '../app.js';
 import { principalOf, requestedTenant } from '../auth.js';
 import { compileBodyValidator, errorDetail, errorField } from '../validation.js';
 import { HTTP_STATUS, toProblem } from '../problem.js';
 import { toEventDraft, toEventFilters, toNativeEvent } from './event.mapper.js';
+import { toInclusionJson } from './log.mapper.js';
+import { IngestQuerySchema } from './log.schemas.js';
 import {
   BatchInputSchema,
   EventIdParamsSchema,
@@ -21,6 +23,9 @@ import {
 } from './events.schemas.js';
 
 const validateItem = compileBodyValidator<EventInput>(EventInputSchema);
+
+/** How long POST /v1/events?proof=true waits for a checkpoint covering the event. */
+const PROOF_WAIT_MS = 10_000;
 
 /** Sync when the fact0 header or query flag says so (seed 004). */
 function wantsSync(headerValue: unknown, query: { sync?: string }): boolean {
@@ -65,7 +70,7 @@ export function eventsRoutes(services: AppServices): FastifyPluginAsync {
             'Async by default (202 once durable); sync with X-Fact0-Sync: true or ?sync=true (201 with the committed event).',
           tags: ['events'],
           body: EventInputSchema,
-          querystring: SyncQuerySchema,
+          querystring: IngestQuerySchema,
         },
       },
       async (request, reply) => {
@@ -73,10 +78,15 @@ export function eventsRoutes(services: AppServices): FastifyPluginAsync {
         const draft = toEventDraft(request.body, new Date());
         const [result] = await ingest.ingest(tenant.id, [draft]);
         throwIfConflict(result!);
-        if (!wantsSync(request.headers['x-fact0-sync'], request.query)) {
+        const withProof = request.query.proof === 'true';
+        if (!withProof && !wantsSync(request.headers['x-fact0-sync'], request.query)) {
           return reply.status(202).send({ id: result.event.id, status: 'accepted' });
         }
         const event = toNativeEvent(toAuditEvent(result.event));
+        if (withProof) {
+          const proof = await services.log.inclusionWhenIntegrated(tenant, result.event.sequence, PROOF_WAIT_MS);
+          event.proof = toInclusionJson(proof);
+        }
         return reply.status(result.kind === 'created' ? 201 : 200).send(event);
       },
     );
@@ -105,7 +115,8 @@ export function eventsRoutes(services: AppServices): FastifyPluginAsync {
         const results = prepared.map((p) => {
           if (p instanceof TrailkeepError) return { status: HTTP_STATUS[p.code], error: toProblem(p, requestId) };
           const r = appended[next++]!;
-          if (r.kind === 'created') return { status: 201, event: toNativeEvent(committedEvent(p.body, r.event)) };
+          // From the stored event, not the draft: ingest added the sealed enrichment.
+          if (r.kind === 'created') return { status: 201, event: toNativeEvent(toAuditEvent(r.event)) };
           if (r.kind === 'conflict') {
             const e = new TrailkeepError('TK_ERR_IDEMPOTENCY_CONFLICT', `event ${r.id} exists with a different body`, {
               field: 'id',

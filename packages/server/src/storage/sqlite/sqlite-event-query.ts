@@ -1,5 +1,5 @@
 /** Translates an EventQuery into one SQLite statement (keyset pagination on seq). */
-import type { EventQuery, Range } from '../../domain/query.js';
+import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
 import { EVENT_COLUMNS } from './sqlite-rows.js';
 
 export interface SqlStatement {
@@ -19,6 +19,7 @@ const EQUALITY_COLUMNS = {
   sessionId: 'session_id',
   requestId: 'request_id',
   ip: 'ip',
+  vmId: 'vm_id',
 } as const;
 
 const RANGE_OPERATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
@@ -51,10 +52,10 @@ export function toFtsQuery(text: string): string | undefined {
   return terms.length > 0 ? terms.join(' ') : undefined;
 }
 
-export function buildEventQuery(query: EventQuery): SqlStatement {
-  const { filters } = query;
+/** The conditions on `events e` for a tenant's filtered events (the full-text term aside). */
+function filterConditions(tenantId: string, filters: EventFilters): { where: string[]; params: unknown[] } {
   const where = ['e.tenant_id = ?'];
-  const params: unknown[] = [query.tenantId];
+  const params: unknown[] = [tenantId];
   for (const [key, column] of Object.entries(EQUALITY_COLUMNS)) {
     const value = filters[key as keyof typeof EQUALITY_COLUMNS];
     if (value === undefined) continue;
@@ -68,12 +69,88 @@ export function buildEventQuery(query: EventQuery): SqlStatement {
   addRange('occurred_at', filters.occurredAt, where, params);
   addRange('received_at', filters.receivedAt, where, params);
   addRange('seq', filters.sequence, where, params);
+  return { where, params };
+}
+
+/** Counts a tenant's events matching the filters (page-numbered surfaces report a total). */
+export function buildEventCount(tenantId: string, filters: EventFilters): SqlStatement {
+  const { where, params } = filterConditions(tenantId, filters);
+  const fts = filters.text === undefined ? undefined : toFtsQuery(filters.text);
+  if (fts === undefined) {
+    return { sql: `SELECT count(*) AS n FROM events e WHERE ${where.join(' AND ')}`, params };
+  }
+  return {
+    sql: `SELECT count(*) AS n FROM events_fts f JOIN events e ON e.pk = f.rowid WHERE events_fts MATCH ? AND ${where.join(' AND ')}`,
+    params: [fts, ...params],
+  };
+}
+
+/** Filters with an index of their own: with one of them SQLite's choice of index is already right. */
+const INDEXED_EQUALITIES = ['action', 'actorId', 'targetId', 'sessionId', 'requestId', 'ip', 'vmId'] as const;
+/** How many of the newest (or oldest) rows a probe looks at before the range index takes over. */
+const PROBE_ROWS = 2000;
+
+/**
+ * Statements to try in order: the first that fills the page, or the last, answers.
+ *
+ * An occurred_at range is the one filter SQLite's planner gets badly wrong: it walks the sequence
+ * index from the newest row expecting matches to be spread evenly, but times cluster, so a window
+ * a month back means scanning nearly the whole tenant (a second at 1M events). So: first probe the
+ * newest rows (recent windows, the common case, are answered there); else take the page from the
+ * covering (tenant_id, occurred_at, seq) index — sorting only the window's sequence numbers — and
+ * read just those rows. Both give exactly the rows the plain statement would.
+ */
+export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
+  const plain = buildEventQuery(query);
+  const { filters } = query;
+  const keyset = query.offset === undefined && query.sortBy !== 'occurred_at' && filters.text === undefined;
+  if (!keyset || !filters.occurredAt || INDEXED_EQUALITIES.some((k) => filters[k] !== undefined)) return [plain];
+  const { where, params } = filterConditions(query.tenantId, filters);
+  const window = ['e.tenant_id = ?'];
+  const windowParams: unknown[] = [query.tenantId];
+  if (query.afterSequence !== undefined) {
+    const after = query.order === 'asc' ? 'e.seq > ?' : 'e.seq < ?';
+    where.push(after);
+    params.push(query.afterSequence);
+    window.push(after);
+    windowParams.push(query.afterSequence);
+  }
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  const probe: SqlStatement = {
+    sql:
+      `SELECT ${EVENT_COLUMNS} FROM (SELECT * FROM events e WHERE ${window.join(' AND ')} ` +
+      `ORDER BY e.seq ${direction} LIMIT ${PROBE_ROWS}) e WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?`,
+    params: [...windowParams, ...params, query.limit],
+  };
+  const rangeIndex: SqlStatement = {
+    sql:
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.pk IN (SELECT e.pk FROM events e INDEXED BY events_occurred ` +
+      `WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?) ORDER BY e.seq ${direction}`,
+    params: [...params, query.limit],
+  };
+  return [probe, rangeIndex];
+}
+
+export function buildEventQuery(query: EventQuery): SqlStatement {
+  const { filters } = query;
+  const { where, params } = filterConditions(query.tenantId, filters);
   if (query.afterSequence !== undefined) {
     where.push(query.order === 'asc' ? 'e.seq > ?' : 'e.seq < ?');
     params.push(query.afterSequence);
   }
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const fts = filters.text === undefined ? undefined : toFtsQuery(filters.text);
+  // Offset pages (drf) and occurred_at order: one plain statement; keyset pages keep the paths below.
+  if (query.offset !== undefined || query.sortBy === 'occurred_at') {
+    const from = fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.pk = f.rowid';
+    const conditions = fts === undefined ? where : ['events_fts MATCH ?', ...where];
+    const orderBy =
+      query.sortBy === 'occurred_at' ? `e.occurred_at ${direction}, e.seq ${direction}` : `e.seq ${direction}`;
+    return {
+      sql: `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      params: [...(fts === undefined ? [] : [fts]), ...params, query.limit, query.offset ?? 0],
+    };
+  }
   if (fts === undefined) {
     return {
       sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?`,

@@ -7,9 +7,9 @@ import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sqlite-rows.js';
 export function createEventWriter(db: Database.Database) {
   const insertEvent = db.prepare(
     `INSERT INTO events (tenant_id, seq, id, received_at, occurred_at, action, category, outcome, severity,
-       actor_type, actor_id, target_type, target_id, session_id, request_id, ip,
+       actor_type, actor_id, target_type, target_id, session_id, request_id, ip, vm_id,
        request_digest, body_digest, sealed_body, disclosures, entry, leaf_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertText = db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)');
   const updateHead = db.prepare(
@@ -50,6 +50,7 @@ export function createEventWriter(db: Database.Database) {
           x.sessionId,
           x.requestId,
           x.ip,
+          x.vmId,
           r.requestDigest,
           r.bodyDigest,
           r.sealedBody,

@@ -75,9 +75,88 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_session ON events(tenant_id, session_id, seq) WHERE session_id IS NOT NULL;
       CREATE INDEX events_request ON events(tenant_id, request_id, seq) WHERE request_id IS NOT NULL;
       CREATE INDEX events_ip ON events(tenant_id, ip, seq) WHERE ip IS NOT NULL;
+      -- Covers occurred_at windows with the sequence numbers to sort (see sqlite-event-query.ts).
+      CREATE INDEX events_occurred ON events(tenant_id, occurred_at, seq);
 
       -- Contentless: the text lives only in the index; rows are deleted by rowid on erasure.
       CREATE VIRTUAL TABLE events_fts USING fts5(text, content='', contentless_delete=1);
+    `,
+  },
+  {
+    version: 2,
+    name: 'applications registry, target type numbers, vm_id filter (compat surfaces, issue 4)',
+    sql: `
+      -- Seed 001's applications: one row per (tenant, key); param names seen per application.
+      CREATE TABLE applications (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        key TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        accent_color TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, key)
+      ) STRICT;
+      CREATE UNIQUE INDEX applications_id ON applications(tenant_id, id);
+
+      CREATE TABLE application_params (
+        tenant_id TEXT NOT NULL,
+        application_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, application_key, name),
+        FOREIGN KEY (tenant_id, application_key) REFERENCES applications(tenant_id, key)
+      ) STRICT;
+
+      -- Seed 003's integer content_type: a stable number per target type, per tenant.
+      CREATE TABLE target_types (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        type TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, type),
+        UNIQUE (tenant_id, number)
+      ) STRICT;
+
+      -- Seed 002 filters on vm_id; it is not personal, so older rows are filled from the sealed body.
+      ALTER TABLE events ADD COLUMN vm_id TEXT;
+      UPDATE events SET vm_id = json_extract(sealed_body, '$.context.vm_id')
+        WHERE json_type(sealed_body, '$.context.vm_id') = 'text';
+      CREATE INDEX events_vm ON events(tenant_id, vm_id, seq) WHERE vm_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'Merkle tree state, tiles and signed checkpoints (verifiable log, issue 5)',
+    sql: `
+      -- How far each tenant's tree is integrated: size and RFC 9162 compact range (32-byte peaks, largest first).
+      CREATE TABLE tree_state (
+        tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+        size INTEGER NOT NULL,
+        peaks BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- C2SP tlog-tiles of height 8: tree level 8*level, hashes [256*idx, 256*idx + 256), concatenated.
+      -- Levels >= 1 grow in place; level 0 is stored once full (partial leaf tiles come from events).
+      CREATE TABLE tree_tiles (
+        tenant_id TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        hashes BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, level, idx)
+      ) STRICT;
+
+      -- Signed checkpoints: the newest, and the first of every UTC hour (milestone), are kept.
+      CREATE TABLE checkpoints (
+        tenant_id TEXT NOT NULL REFERENCES tenants(id),
+        size INTEGER NOT NULL,
+        root_hash BLOB NOT NULL,
+        note TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        milestone INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, size)
+      ) STRICT;
     `,
   },
 ];

@@ -11,7 +11,7 @@ import { planAppend, type AppendResult, type LogHead } from '../../domain/log-ap
 import type { EventQuery } from '../../domain/query.js';
 import type { ApiKeyRecord, Tenant } from '../../domain/tenancy.js';
 import type { AuditStore, TenantAppend } from '../port.js';
-import { buildEventQuery } from './sqlite-event-query.js';
+import { buildEventQueryPlans } from './sqlite-event-query.js';
 import { applyMigrations } from './sqlite-migrate.js';
 import {
   EVENT_COLUMNS,
@@ -26,6 +26,11 @@ import {
 } from './sqlite-rows.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import { createEventWriter } from './sqlite-event-writer.js';
+import { createSqliteApplications } from './sqlite-applications.js';
+import { createSqliteEventCount } from './sqlite-event-count.js';
+import { createSqliteTargetTypes } from './sqlite-target-types.js';
+import { createSqliteTree } from './sqlite-tree.js';
+import { createSqliteErasure } from './sqlite-erasure.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created if missing. */
@@ -46,9 +51,20 @@ function openDatabase(options: SqliteStoreOptions): Database.Database {
   return db;
 }
 
+/** Query-planner statistics: sampled (fast even at millions of rows), refreshed hourly as data grows. */
+const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
+function keepStatisticsFresh(db: Database.Database): NodeJS.Timeout {
+  db.pragma('analysis_limit = 1000');
+  db.pragma('optimize = 0x10002');
+  const timer = setInterval(() => db.pragma('optimize'), OPTIMIZE_EVERY_MS);
+  timer.unref();
+  return timer;
+}
+
 export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   const db = openDatabase(options);
   applyMigrations(db);
+  const statistics = keepStatisticsFresh(db);
   const writer = createEventWriter(db);
   const stmt = {
     head: db.prepare<[string], HeadRow>(
@@ -107,6 +123,11 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   };
 
   return {
+    ...createSqliteApplications(db),
+    ...createSqliteTargetTypes(db),
+    ...createSqliteEventCount(db),
+    ...createSqliteTree(db),
+    ...createSqliteErasure(db),
     capabilities: { name: 'sqlite', concurrentWriters: false },
     appendBatches: (groups) => run(() => appendAll.immediate(groups)),
     getLogHead: (tenantId) =>
@@ -122,11 +143,12 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
     getEventsBySequence: (tenantId, from, to) => run(() => stmt.eventsBySeq.all(tenantId, from, to).map(toStoredEvent)),
     queryEvents: (query: EventQuery) =>
       run((): StoredEvent[] => {
-        const { sql, params } = buildEventQuery(query);
-        return db
-          .prepare<unknown[], EventRow>(sql)
-          .all(...params)
-          .map(toStoredEvent);
+        let rows: EventRow[] = [];
+        for (const { sql, params } of buildEventQueryPlans(query)) {
+          rows = db.prepare<unknown[], EventRow>(sql).all(...params);
+          if (rows.length >= query.limit) break;
+        }
+        return rows.map(toStoredEvent);
       }),
     createTenant: (tenant: Tenant) =>
       run(() => {
@@ -176,6 +198,10 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
     revokeApiKey: (id, revokedAt) => run(() => stmt.revokeKey.run(revokedAt, id).changes > 0),
     countActiveApiKeys: () => run(() => stmt.countKeys.get()?.n ?? 0),
     ping: () => run(() => void db.prepare('SELECT 1').get()),
-    close: () => run(() => void db.close()),
+    close: () =>
+      run(() => {
+        clearInterval(statistics);
+        db.close();
+      }),
   };
 }

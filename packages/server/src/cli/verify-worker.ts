@@ -1,0 +1,34 @@
+/**
+ * Worker of `trailkeep verify`: decodes blocks of whole bundle lines and inspects each event line
+ * with tlog's inspectEvidenceEvent (the per-event checks that need no other event), so they run on
+ * every core while the main thread keeps the order-dependent checks. Trailer lines come back as
+ * they are, for the main thread's verifier. The verdict is the same as in one thread.
+ */
+import { hash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { inspectEvidenceEvent, setSha256Implementation, type EventInspection } from '@trailkeep/tlog';
+
+/** A block of whole lines (each ending in a newline), as raw UTF-8. */
+export interface InspectBlock {
+  origin: string;
+  block: Uint8Array;
+}
+
+/** An event line's inspection, or a line the main thread reads itself (a trailer). */
+export type InspectedItem = EventInspection | { line: string };
+
+setSha256Implementation(
+  (data) => hash('sha256', data, 'buffer'),
+  (text) => hash('sha256', text, 'buffer'),
+);
+
+const decoder = new TextDecoder();
+
+parentPort?.on('message', ({ origin, block }: InspectBlock) => {
+  const items: InspectedItem[] = [];
+  for (const line of decoder.decode(block).split('\n')) {
+    if (line.trim() === '') continue;
+    items.push(line.startsWith('{"end"') ? { line } : inspectEvidenceEvent(line, origin));
+  }
+  parentPort!.postMessage(items);
+});

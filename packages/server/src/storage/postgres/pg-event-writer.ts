@@ -1,0 +1,168 @@
+/**
+ * The append transaction of the PostgreSQL driver. For every tenant in a group commit:
+ * lock its log head, load stored events sharing a client id with the items, let the domain's
+ * planAppend decide, insert the planned rows, move the head — all in one transaction.
+ *
+ * Why this is safe with several servers on one database: the head row of each tenant is taken
+ * with SELECT … FOR UPDATE before anything is read, so a second transaction appending to the same
+ * tenant (from this or another process) blocks on that row until the first commits, and then
+ * reads the head the first one wrote. Sequences are therefore assigned by one transaction at a
+ * time per tenant: gapless, never duplicated, never forked. The id lookup also runs under the lock,
+ * so a client id committed by another server is found and answered as a duplicate, never inserted
+ * twice. This lock is what makes (tenant_id, seq) and (tenant_id, id) unique, since a partitioned
+ * table cannot declare unique indexes without its partition key (migrations/001-core.ts).
+ * Tenants are locked in one statement ordered by tenant id, so two commits touching the same
+ * tenants always lock them in the same order and cannot deadlock.
+ */
+import type { StoredEvent } from '../../domain/event.js';
+import { TrailkeepError } from '../../domain/errors.js';
+import type { LogHead, NewEventRow } from '../../domain/log-append.js';
+import type { TenantAppend } from '../port.js';
+import type { PgClient } from './pg-pool.js';
+import { EVENT_COLUMNS, encodeText, toLogHead, toStoredEvent, type EventRow, type HeadRow } from './pg-rows.js';
+import { toTsvectorLiteral } from './pg-search.js';
+
+/** Locks the heads of these tenants, in tenant id order; throws TK_ERR_TENANT_NOT_FOUND for a missing one. */
+export async function lockHeads(client: PgClient, tenantIds: readonly string[]): Promise<Map<string, LogHead>> {
+  const { rows } = await client.query<HeadRow>(
+    `SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at
+       FROM log_heads h JOIN tenants t ON t.id = h.tenant_id
+      WHERE h.tenant_id = ANY($1::text[])
+      ORDER BY h.tenant_id
+        FOR UPDATE OF h`,
+    [[...new Set(tenantIds)]],
+  );
+  const heads = new Map(rows.map((r) => [r.tenant_id, toLogHead(r)]));
+  for (const id of tenantIds) {
+    if (!heads.has(id)) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${id} does not exist`);
+  }
+  return heads;
+}
+
+/**
+ * Stored events sharing a client id with the items, per tenant (server ids are fresh UUIDv7s and
+ * are not looked up). One statement for the whole commit.
+ */
+export async function findExisting(
+  client: PgClient,
+  groups: readonly TenantAppend[],
+): Promise<Map<string, Map<string, StoredEvent>>> {
+  const tenants: string[] = [];
+  const ids: string[] = [];
+  for (const group of groups) {
+    for (const item of group.items) {
+      if (!item.clientId) continue;
+      tenants.push(group.tenantId);
+      ids.push(item.id);
+    }
+  }
+  const found = new Map<string, Map<string, StoredEvent>>(groups.map((g) => [g.tenantId, new Map()]));
+  if (ids.length === 0) return found;
+  const { rows } = await client.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS}
+       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k (tenant_id, id)
+       JOIN events e ON e.tenant_id = k.tenant_id AND e.id = k.id`,
+    [tenants, ids],
+  );
+  for (const row of rows) found.get(row.tenant_id)?.set(row.id, toStoredEvent(row));
+  return found;
+}
+
+/** Columns of an inserted event and their types, in the order of the INSERT. */
+const EVENT_INSERT_COLUMNS = [
+  ['tenant_id', 'text'],
+  ['seq', 'bigint'],
+  ['id', 'text'],
+  ['received_at', 'timestamptz'],
+  ['occurred_at', 'text'],
+  ['action', 'text'],
+  ['category', 'text'],
+  ['outcome', 'text'],
+  ['severity', 'text'],
+  ['actor_type', 'text'],
+  ['actor_id', 'text'],
+  ['target_type', 'text'],
+  ['target_id', 'text'],
+  ['session_id', 'text'],
+  ['request_id', 'text'],
+  ['ip', 'text'],
+  ['vm_id', 'text'],
+  ['request_digest', 'text'],
+  ['body_digest', 'text'],
+  ['sealed_body', 'text'],
+  ['disclosures', 'text'],
+  ['entry', 'text'],
+  ['leaf_hash', 'text'],
+  ['search', 'tsvector'],
+] as const;
+
+type InsertRecord = Record<(typeof EVENT_INSERT_COLUMNS)[number][0], string | number | null>;
+
+/**
+ * The rows travel as one JSON array expanded by json_to_recordset: JSON.stringify and PostgreSQL's
+ * JSON parser are several times cheaper than pg's per-element escaping of 24 array parameters.
+ */
+const INSERT_EVENTS = `
+  INSERT INTO events (${EVENT_INSERT_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT ${EVENT_INSERT_COLUMNS.map(([name]) => `r.${name}`).join(', ')}
+    FROM json_to_recordset($1::json) AS r (${EVENT_INSERT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+
+/**
+ * JSON strings may carry lone surrogates, which PostgreSQL's JSON parser refuses (and UTF-8 cannot
+ * encode): free-text index values are made well-formed, as a text parameter's encoding would do.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const indexText = (value: string | null): string | null =>
+  value === null ? null : encodeText(value).replace(LONE_SURROGATE, '\uFFFD');
+
+function toInsertRecord(r: NewEventRow): InsertRecord {
+  const x = r.indexed;
+  return {
+    tenant_id: r.tenantId,
+    seq: r.sequence,
+    id: r.id,
+    received_at: r.receivedAt,
+    occurred_at: x.occurredAt,
+    action: x.action,
+    category: indexText(x.category),
+    outcome: x.outcome,
+    severity: x.severity,
+    actor_type: indexText(x.actorType),
+    actor_id: indexText(x.actorId),
+    target_type: indexText(x.targetType),
+    target_id: indexText(x.targetId),
+    session_id: indexText(x.sessionId),
+    request_id: indexText(x.requestId),
+    ip: x.ip,
+    vm_id: indexText(x.vmId),
+    request_digest: r.requestDigest,
+    body_digest: r.bodyDigest,
+    sealed_body: r.sealedBody,
+    disclosures: JSON.stringify(r.disclosures),
+    entry: r.entry,
+    leaf_hash: r.leafHash,
+    search: toTsvectorLiteral(r.searchText),
+  };
+}
+
+/** Inserts rows with one statement: one parse and one round trip per commit. */
+export async function insertRows(client: PgClient, rows: readonly NewEventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(INSERT_EVENTS, [JSON.stringify(rows.map(toInsertRecord))]);
+}
+
+/** Moves the heads of the tenants that received rows. */
+export async function updateHeads(client: PgClient, heads: readonly LogHead[]): Promise<void> {
+  if (heads.length === 0) return;
+  await client.query(
+    `UPDATE log_heads h SET size = u.size, head_hash = u.head_hash, last_received_at = u.last_received_at
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u (tenant_id, size, head_hash, last_received_at)
+      WHERE h.tenant_id = u.tenant_id`,
+    [
+      heads.map((h) => h.tenantId),
+      heads.map((h) => h.size),
+      heads.map((h) => h.headHash),
+      heads.map((h) => h.lastReceivedAt),
+    ],
+  );
+}

@@ -1,0 +1,228 @@
+/**
+ * The PostgreSQL driver (pg). Several server processes may share one database: appends serialize
+ * per tenant on the log head row (pg-event-writer.ts), commits are flushed (synchronous_commit on)
+ * before any request they acknowledge is answered, and schema changes run under an advisory lock.
+ */
+import { TrailkeepError } from '../../domain/errors.js';
+import { planAppend, type AppendResult } from '../../domain/log-append.js';
+import type { ApiKeyRecord, Tenant } from '../../domain/tenancy.js';
+import type { AuditStore, TenantAppend } from '../port.js';
+import { createPgApplications } from './pg-applications.js';
+import { createPgErasure } from './pg-erasure.js';
+import { buildEventCount, buildEventQuery } from './pg-event-query.js';
+import { findExisting, insertRows, lockHeads, updateHeads } from './pg-event-writer.js';
+import { applyPgMigrations, withSchemaLock } from './pg-migrate.js';
+import { ensureEventPartitions } from './pg-partitions.js';
+import { createPool, inTransaction, withClient, type PgPool } from './pg-pool.js';
+import { createPgTargetTypes } from './pg-target-types.js';
+import { createPgTree } from './pg-tree.js';
+import {
+  EVENT_COLUMNS,
+  encodeText,
+  toApiKey,
+  toLogHead,
+  toStoredEvent,
+  toTenant,
+  type ApiKeyRow,
+  type EventRow,
+  type HeadRow,
+  type TenantRow,
+} from './pg-rows.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  connectionString: string;
+  /** Most connections this process holds (TRAILKEEP_DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** How often partitions for the coming months are checked; 0 disables (tests). Default 1 h. */
+  maintenanceIntervalMs?: number;
+}
+
+const HEAD_SQL =
+  'SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at FROM log_heads h JOIN tenants t ON t.id = h.tenant_id WHERE h.tenant_id = $1';
+
+/**
+ * Applies migrations and creates the coming months' partitions, under the schema lock. No
+ * statement timeout here: a migration on a large table, or waiting for another instance's, may
+ * take longer than a request would be allowed to.
+ */
+export async function migratePostgres(pool: PgPool): Promise<number[]> {
+  return withClient(pool, async (client) => {
+    await client.query('SET statement_timeout = 0');
+    try {
+      return await withSchemaLock(client, async () => {
+        const applied = await applyPgMigrations(client);
+        await ensureEventPartitions(client);
+        return applied;
+      });
+    } finally {
+      await client.query('RESET statement_timeout');
+    }
+  });
+}
+
+function appendAll(pool: PgPool, groups: readonly TenantAppend[]): Promise<AppendResult[][]> {
+  if (groups.length === 0) return Promise.resolve([]);
+  return inTransaction(pool, async (client) => {
+    const heads = await lockHeads(
+      client,
+      groups.map((g) => g.tenantId),
+    );
+    // A separate statement, on purpose: under READ COMMITTED each statement reads a snapshot taken
+    // when it starts, so the id lookup must start after the head locks are granted to see the ids
+    // the previous holder committed while this transaction waited.
+    const existing = await findExisting(client, groups);
+    // A tenant may appear in several groups: each plans on the head the previous one left.
+    const plans = groups.map((group) => {
+      const plan = planAppend(heads.get(group.tenantId)!, existing.get(group.tenantId)!, group.items);
+      heads.set(group.tenantId, plan.head);
+      for (const row of plan.rows) existing.get(group.tenantId)!.set(row.id, row);
+      return plan;
+    });
+    await insertRows(
+      client,
+      plans.flatMap((p) => p.rows),
+    );
+    await updateHeads(client, [
+      ...new Map(plans.filter((p) => p.rows.length > 0).map((p) => [p.head.tenantId, p.head])).values(),
+    ]);
+    return plans.map((p) => p.results);
+  });
+}
+
+function startMaintenance(pool: PgPool, intervalMs: number): () => void {
+  if (intervalMs <= 0) return () => undefined;
+  // Failures (a lock timeout behind a long query) are retried on the next run; the default
+  // partition takes rows meanwhile, so nothing is lost by waiting.
+  const timer = setInterval(() => {
+    withClient(pool, (client) => withSchemaLock(client, () => ensureEventPartitions(client))).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<AuditStore> {
+  const pool = createPool({ connectionString: options.connectionString, poolSize: options.poolSize ?? 10 });
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const stopMaintenance = startMaintenance(pool, options.maintenanceIntervalMs ?? 3_600_000);
+  const query = <R extends object>(text: string, values: unknown[] = []): Promise<R[]> =>
+    withClient(pool, async (client) => (await client.query<R>(text, values)).rows);
+  const one = async <R extends object>(text: string, values: unknown[]): Promise<R | undefined> =>
+    (await query<R>(text, values))[0];
+
+  return {
+    ...createPgApplications(pool),
+    ...createPgTargetTypes(pool),
+    ...createPgTree(pool),
+    ...createPgErasure(pool),
+    capabilities: { name: 'postgres', concurrentWriters: true },
+    appendBatches: (groups) => appendAll(pool, groups),
+    getLogHead: async (tenantId) => {
+      const row = await one<HeadRow>(HEAD_SQL, [tenantId]);
+      return row && toLogHead(row);
+    },
+    getEventById: async (tenantId, id) => {
+      const row = await one<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.id = $2`, [
+        tenantId,
+        id,
+      ]);
+      return row && toStoredEvent(row);
+    },
+    getEventsBySequence: async (tenantId, from, to) =>
+      (
+        await query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.seq BETWEEN $2 AND $3 ORDER BY e.seq`,
+          [tenantId, from, to],
+        )
+      ).map(toStoredEvent),
+    queryEvents: async (q) => {
+      const plan = buildEventQuery(q);
+      let rows = await query<EventRow>(plan.text, plan.values);
+      if (rows.length < q.limit && plan.fallback)
+        rows = await query<EventRow>(plan.fallback.text, plan.fallback.values);
+      return rows.map(toStoredEvent);
+    },
+    countEvents: async (tenantId, filters) => {
+      const { text, values } = buildEventCount(tenantId, filters);
+      return (await one<{ n: number }>(text, values))?.n ?? 0;
+    },
+    createTenant: (tenant: Tenant) =>
+      inTransaction(pool, async (client) => {
+        const exists = await client.query('SELECT 1 FROM tenants WHERE id = $1', [tenant.id]);
+        if (exists.rowCount) {
+          throw new TrailkeepError('TK_ERR_TENANT_EXISTS', `tenant ${tenant.id} already exists`, { field: 'id' });
+        }
+        if (tenant.parentId !== null) {
+          const parent = await client.query('SELECT 1 FROM tenants WHERE id = $1', [tenant.parentId]);
+          if (!parent.rowCount) {
+            throw new TrailkeepError('TK_ERR_PARENT_NOT_FOUND', `parent tenant ${tenant.parentId} does not exist`, {
+              field: 'parent_id',
+            });
+          }
+        }
+        // A concurrent creation of the same id fails on tenants_pkey: TK_ERR_TENANT_EXISTS (pg-errors.ts).
+        await client.query(
+          'INSERT INTO tenants (id, name, parent_id, log_origin, created_at) VALUES ($1, $2, $3, $4, $5)',
+          [tenant.id, encodeText(tenant.name), tenant.parentId, tenant.logOrigin, tenant.createdAt],
+        );
+        await client.query(
+          'INSERT INTO log_heads (tenant_id, size, head_hash, last_received_at) VALUES ($1, 0, $2, NULL)',
+          [tenant.id, '0'.repeat(64)],
+        );
+      }),
+    getTenant: async (id) => {
+      const row = await one<TenantRow>('SELECT * FROM tenants WHERE id = $1', [id]);
+      return row && toTenant(row);
+    },
+    listTenants: async () => (await query<TenantRow>('SELECT * FROM tenants ORDER BY created_at, id')).map(toTenant),
+    createApiKey: async (key: ApiKeyRecord) => {
+      await query(
+        'INSERT INTO api_keys (id, tenant_id, name, display_prefix, key_hash, scopes, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [
+          key.id,
+          key.tenantId,
+          encodeText(key.name),
+          key.displayPrefix,
+          key.keyHash,
+          JSON.stringify(key.scopes),
+          key.createdAt,
+          key.revokedAt,
+        ],
+      );
+    },
+    findApiKeyByHash: async (hash) => {
+      const row = await one<ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = $1', [hash]);
+      return row && toApiKey(row);
+    },
+    getApiKey: async (id) => {
+      const row = await one<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
+      return row && toApiKey(row);
+    },
+    listApiKeys: async (tenantId) =>
+      (tenantId === undefined
+        ? await query<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')
+        : await query<ApiKeyRow>('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id', [tenantId])
+      ).map(toApiKey),
+    revokeApiKey: async (id, revokedAt) =>
+      (
+        await query('UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 RETURNING id', [
+          revokedAt,
+          id,
+        ])
+      ).length > 0,
+    countActiveApiKeys: async () =>
+      (await one<{ n: number }>('SELECT count(*)::int AS n FROM api_keys WHERE revoked_at IS NULL', []))?.n ?? 0,
+    ping: async () => {
+      await query('SELECT 1');
+    },
+    close: async () => {
+      stopMaintenance();
+      await pool.end();
+    },
+  };
+}

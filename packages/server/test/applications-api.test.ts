@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/test-app.js';
+
+let t: TestApp;
+let key: string;
+
+beforeEach(async () => {
+  t = await createTestApp();
+  key = await t.tenantWithKey('acme');
+});
+afterEach(() => t.close());
+
+describe('/v1/applications', () => {
+  it('creates with PUT (201), updates only the given fields (200), keeps id and created_at', async () => {
+    const created = await t.call(key, {
+      method: 'PUT',
+      url: '/v1/applications/billing',
+      payload: { name: 'Billing', accent_color: '#aabbcc' },
+    });
+    expect(created.statusCode).toBe(201);
+    const app = created.json();
+    expect(app).toMatchObject({
+      key: 'billing',
+      name: 'Billing',
+      description: null,
+      accent_color: '#aabbcc',
+      param_count: 0,
+    });
+    expect(app.id).toMatch(/^app_/);
+    const updated = await t.call(key, {
+      method: 'PUT',
+      url: '/v1/applications/billing',
+      payload: { description: 'Invoices', accent_color: null },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({
+      id: app.id,
+      name: 'Billing',
+      description: 'Invoices',
+      accent_color: null,
+      created_at: app.created_at,
+    });
+    expect(updated.json().updated_at >= app.updated_at).toBe(true);
+  });
+
+  it('creates with POST (key in the body), lists by key and gets one', async () => {
+    expect(
+      (await t.call(key, { method: 'POST', url: '/v1/applications', payload: { key: 'shipping' } })).statusCode,
+    ).toBe(201);
+    expect(
+      (await t.call(key, { method: 'POST', url: '/v1/applications', payload: { key: 'audit', name: 'Audit' } }))
+        .statusCode,
+    ).toBe(201);
+    const again = await t.call(key, {
+      method: 'POST',
+      url: '/v1/applications',
+      payload: { key: 'audit', name: 'Audit 2' },
+    });
+    expect(again.statusCode).toBe(200);
+    const list = await t.call(key, { method: 'GET', url: '/v1/applications' });
+    expect(list.json().data.map((a: { key: string; name: string }) => [a.key, a.name])).toEqual([
+      ['audit', 'Audit 2'],
+      ['shipping', 'shipping'],
+    ]);
+    expect((await t.call(key, { method: 'GET', url: '/v1/applications/shipping' })).json().key).toBe('shipping');
+  });
+
+  it('answers problem+json for an unknown application, a bad key or colour, and a read-only write', async () => {
+    const missing = await t.call(key, { method: 'GET', url: '/v1/applications/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'TK_ERR_APPLICATION_NOT_FOUND' });
+    const badKey = await t.call(key, { method: 'PUT', url: '/v1/applications/Bad-Key', payload: {} });
+    expect(badKey.statusCode).toBe(400);
+    const badColour = await t.call(key, {
+      method: 'PUT',
+      url: '/v1/applications/x',
+      payload: { accent_color: 'blue' },
+    });
+    expect(badColour.json()).toMatchObject({ code: 'TK_ERR_VALIDATION', field: 'accent_color' });
+    const reader = await t.tenantWithKey('readers', ['events:read']);
+    const denied = await t.call(reader, { method: 'PUT', url: '/v1/applications/x', payload: {} });
+    expect(denied.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A throwaway PostgreSQL server from the machine's binaries (/usr/lib/postgresql/<version>/bin):
+ * initdb into a temp directory, pg_ctl start on a loopback port with fsync on (durability is
+ * what the tests prove), pg_ctl stop and remove at the end. initdb refuses to run as root, so as
+ * root every command runs as the `postgres` user (runuser), which then owns the directory.
+ */
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const PG_ROOT = '/usr/lib/postgresql';
+
+export interface ThrowawayPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** bin directory of the newest installed PostgreSQL with initdb and pg_ctl, if any. */
+export function findPostgresBin(root = PG_ROOT): string | undefined {
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter(
+      (v) =>
+        /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')),
+    )
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPostgres> {
+  const asRoot = userInfo().uid === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'trailkeep-pg-'));
+  if (asRoot) {
+    const { uid, gid } = await postgresIds();
+    chownSync(dir, uid, gid);
+  }
+  const exec = (tool: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+  const data = join(dir, 'data');
+  try {
+    // --no-sync: initdb's own fsyncs are pointless for a throwaway cluster; the server runs with fsync=on.
+    await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    const port = await freeLoopbackPort();
+    const settings = [
+      `-p ${port}`,
+      '-c listen_addresses=127.0.0.1',
+      `-c unix_socket_directories=${dir}`,
+      '-c fsync=on',
+      '-c max_connections=300',
+      '-c shared_buffers=128MB',
+    ];
+    await exec('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      settings.join(' '),
+      'start',
+    ]);
+    const { stdout } = await exec('pg_ctl', ['--version']);
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      version: stdout.trim(),
+      async stop() {
+        await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * occurred_at windows take a different path in the SQLite driver (a probe of the newest rows, then
+ * the covering time index); the pages must be exactly those of a plain filter, in both orders.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealEvent } from '../src/domain/sealing.js';
+import { toEventDraft } from '../src/http/native/event.mapper.js';
+import { createQueryService } from '../src/domain/query-service.js';
+import { buildEventQueryPlans } from '../src/storage/sqlite/sqlite-event-query.js';
+import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import type { AuditStore } from '../src/storage/port.js';
+import { makeTempDir } from './helpers/temp-dir.js';
+
+const COUNT = 2600;
+const BASE = Date.UTC(2026, 0, 1);
+const minute = (i: number): string => new Date(BASE + i * 60_000).toISOString();
+// Event i happened at minute i, except every 10th, which arrived late (out of order in time).
+const occurredMinute = (i: number): number => (i % 10 === 0 ? i - 500 : i);
+
+const temp = makeTempDir();
+let store: AuditStore;
+
+beforeAll(async () => {
+  store = createSqliteStore({ path: `${temp.dir}/t.db` });
+  await store.createTenant({ id: 't', name: 't', parentId: null, logOrigin: 'localhost/t/t', createdAt: minute(0) });
+  for (let start = 0; start < COUNT; start += 200) {
+    const items = Array.from({ length: 200 }, (_, k) => {
+      const i = start + k;
+      const input = {
+        id: `e${i}`,
+        action: i % 3 === 0 ? 'doc.read' : 'doc.write',
+        actor: { id: `u${i % 7}` },
+        timestamp: minute(occurredMinute(i)),
+      };
+      return sealEvent(toEventDraft(input, new Date()));
+    });
+    await store.appendBatches([{ tenantId: 't', items }]);
+  }
+});
+afterAll(async () => {
+  await store.close();
+  temp.remove();
+});
+
+async function walk(filters: Record<string, unknown>, order: 'asc' | 'desc'): Promise<number[]> {
+  const query = createQueryService(store);
+  const seen: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await query.list({ tenantId: 't', filters, order, limit: 37, ...(cursor ? { cursor } : {}) });
+    seen.push(...page.events.map((e) => e.sequence));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return seen;
+}
+
+function expected(
+  from: number,
+  to: number,
+  order: 'asc' | 'desc',
+  extra: (i: number) => boolean = () => true,
+): number[] {
+  const seqs = Array.from({ length: COUNT }, (_, i) => i)
+    .filter((i) => occurredMinute(i) >= from && occurredMinute(i) < to && extra(i))
+    .map((i) => i + 1);
+  return order === 'asc' ? seqs : seqs.reverse();
+}
+
+describe('occurred_at windows on SQLite', () => {
+  it.each([
+    ['recent window (answered by the probe)', 2400, 2600],
+    ['old window (answered by the time index)', 0, 150],
+    ['window holding late arrivals', 300, 420],
+    ['the whole log', -1000, 5000],
+    ['an empty window', 9000, 9100],
+  ])('%s: every page exactly as a plain filter would give, both orders', async (_name, from, to) => {
+    for (const order of ['asc', 'desc'] as const) {
+      const occurredAt = { gte: minute(from), lt: minute(to) };
+      expect(await walk({ occurredAt }, order)).toEqual(expected(from, to, order));
+      expect(await walk({ occurredAt, category: undefined, outcome: 'unknown' }, order)).toEqual(
+        expected(from, to, order),
+      );
+    }
+  });
+
+  it('combines a window with another filter', async () => {
+    const occurredAt = { gte: minute(100), lt: minute(700) };
+    expect(await walk({ occurredAt, actorType: 'user' }, 'desc')).toEqual(expected(100, 700, 'desc'));
+    expect(await walk({ occurredAt, action: 'doc.read' }, 'asc')).toEqual(
+      expected(100, 700, 'asc', (i) => i % 3 === 0),
+    );
+  });
+
+  it('uses the probe first and the covering time index second', () => {
+    const plans = buildEventQueryPlans({
+      tenantId: 't',
+      filters: { occurredAt: { gte: minute(0) } },
+      order: 'desc',
+      limit: 10,
+    });
+    expect(plans).toHaveLength(2);
+    expect(plans[0]!.sql).toMatch(/LIMIT 2000\) e WHERE/);
+    expect(plans[1]!.sql).toMatch(/INDEXED BY events_occurred/);
+    const withActor = buildEventQueryPlans({
+      tenantId: 't',
+      filters: { occurredAt: { gte: minute(0) }, actorId: 'u1' },
+      order: 'desc',
+      limit: 10,
+    });
+    expect(withActor).toHaveLength(1);
+  });
+});
