@@ -167,6 +167,13 @@ const cases: Case[] = [
     payload: sampleEvent({ metadata: { blob: long(33 * 1024) } }),
   },
   {
+    name: 'a value shaped like a sealed commitment',
+    status: 400,
+    code: 'TK_ERR_VALIDATION',
+    field: 'metadata.x',
+    payload: sampleEvent({ metadata: { x: { _sd: 'a'.repeat(64) } } }),
+  },
+  {
     name: 'a body over 1 MiB',
     status: 413,
     code: 'TK_ERR_BODY_TOO_LARGE',

@@ -2,6 +2,7 @@
  * Limits and invariants every canonical event obeys, whatever surface it came through.
  * Surface schemas reuse these limits so a field is never accepted by one path and refused by another.
  */
+import { findCommitments } from '@trailkeep/tlog';
 import type { EventBody } from './event.js';
 import { TrailkeepError } from './errors.js';
 import { normalizeTimestamp } from './time.js';
@@ -27,7 +28,8 @@ export const ID_PATTERN = '^[A-Za-z0-9._:@-]+$';
 const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
- * Checks what a JSON schema cannot: real calendar dates and the serialised size of metadata.
+ * Checks what a JSON schema cannot: real calendar dates, the serialised size of metadata, and
+ * that no client value mimics a sealed commitment.
  * Returns the body with occurred_at normalised; throws TrailkeepError naming the field.
  */
 export function checkEventBody(
@@ -48,6 +50,13 @@ export function checkEventBody(
         field: 'metadata',
       },
     );
+  }
+  // `{"_sd": "…"}` is how a sealed personal value looks; a client object of that shape would read
+  // back as "erased", so it is refused rather than silently hidden.
+  const reserved = findCommitments(body)[0];
+  if (reserved !== undefined) {
+    const field = reserved.slice(1).split('/').join('.');
+    throw new TrailkeepError('TK_ERR_VALIDATION', `${field}: objects whose only member is _sd are reserved`, { field });
   }
   return { ...body, occurred_at: occurredAt };
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPostgresStore } from '../../src/storage/postgres/pg-store.js';
-import { findPostgresBin, startThrowawayPostgres, type ThrowawayPostgres } from './pg-server.js';
+import { findPostgresBin, reapOrphans, startThrowawayPostgres, type ThrowawayPostgres } from './pg-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -76,8 +76,12 @@ async function resolveServer(shared: Shared): Promise<string | null> {
     ]);
     return null;
   }
+  for (const dir of reapOrphans(bin)) console.warn(`stopped a PostgreSQL left by an interrupted test run: ${dir}`);
   shared.server = await startThrowawayPostgres(bin);
-  console.log(`PostgreSQL for tests: ${shared.server.version} at ${shared.server.url}`);
+  // Vitest exits through process.exit on Ctrl-C and SIGTERM (a CI timeout): the server stops with
+  // it. Only a SIGKILLed run leaves it behind, for the next run's reapOrphans.
+  const server = shared.server;
+  process.once('exit', () => server.stopNow());
   return shared.server.url;
 }
 

@@ -3,9 +3,11 @@
  * initdb into a temp directory, pg_ctl start on a loopback port with fsync on (durability is
  * what the tests prove), pg_ctl stop and remove at the end. initdb refuses to run as root, so as
  * root every command runs as the `postgres` user (runuser), which then owns the directory.
+ * The directory records the test run's pid (owner.pid): a server whose run was killed before its
+ * teardown is stopped by the next run (reapOrphans).
  */
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,52 @@ export interface ThrowawayPostgres {
   url: string;
   version: string;
   stop(): Promise<void>;
+  /** Stops at once, synchronously: for process exit and signals. */
+  stopNow(): void;
+}
+
+const PREFIX = 'trailkeep-pg-';
+const OWNER_FILE = 'owner.pid';
+
+function commandFor(bin: string, tool: string, args: string[]): [string, string[]] {
+  return userInfo().uid === 0
+    ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
+    : [join(bin, tool), args];
+}
+
+function stopSync(bin: string, dir: string): void {
+  try {
+    execFileSync(...commandFor(bin, 'pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']), {
+      stdio: 'ignore',
+    });
+  } catch {
+    // not running
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stops and removes throwaway servers whose test run is gone (killed before its teardown). */
+export function reapOrphans(bin: string): string[] {
+  const reaped: string[] = [];
+  for (const name of readdirSync(tmpdir())) {
+    const dir = join(tmpdir(), name);
+    if (!name.startsWith(PREFIX) || !existsSync(join(dir, OWNER_FILE))) continue;
+    const owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+      stopSync(bin, dir);
+      reaped.push(dir);
+    }
+  }
+  return reaped;
 }
 
 /** bin directory of the newest installed PostgreSQL with initdb and pg_ctl, if any. */
@@ -52,13 +100,13 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
 
 export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPostgres> {
   const asRoot = userInfo().uid === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'trailkeep-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   if (asRoot) {
     const { uid, gid } = await postgresIds();
     chownSync(dir, uid, gid);
   }
-  const exec = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+  const exec = (tool: string, args: string[]) => run(...commandFor(bin, tool, args));
   const data = join(dir, 'data');
   try {
     // --no-sync: initdb's own fsyncs are pointless for a throwaway cluster; the server runs with fsync=on.
@@ -92,9 +140,10 @@ export async function startThrowawayPostgres(bin: string): Promise<ThrowawayPost
         await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
       },
+      stopNow: () => stopSync(bin, dir),
     };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    stopSync(bin, dir);
     throw error;
   }
 }
