@@ -68,7 +68,9 @@ async function startNodeProcess(name, args, env = {}) {
 export async function startTrailkeep(dataDir, env = {}) {
   // BENCH_STORAGE=postgres: each data directory has a database of its own (lib/postgres.js).
   const storage = benchStorage() === 'postgres' ? await postgresEnv(dataDir) : {};
-  return startNodeProcess('trailkeep', [TRAILKEEP_BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the servers under test.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return startNodeProcess('trailkeep', [...nodeArgs, TRAILKEEP_BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
     TRAILKEEP_ADMIN_KEY: ADMIN_KEY,
     TRAILKEEP_LOG_LEVEL: 'warn',
     ...storage,

@@ -26,32 +26,29 @@ export function getAtPointer(root: unknown, pointer: string): unknown {
   return node;
 }
 
-/** Replaces the value at an existing pointer in place. Returns false if the path does not exist. */
-export function replaceAtPointer(root: unknown, pointer: string, value: unknown): boolean {
+/** The object holding the member a pointer names, and that member's name, when both exist. */
+function memberAt(root: unknown, pointer: string): { parent: JsonObject; name: string } | undefined {
   const tokens = parsePointer(pointer);
-  const last = tokens.pop();
-  if (last === undefined) return false;
+  const name = tokens.pop();
+  if (name === undefined) return undefined;
   let node: unknown = root;
   for (const token of tokens) {
-    if (!isObject(node) || !Object.hasOwn(node, token)) return false;
+    if (!isObject(node) || !Object.hasOwn(node, token)) return undefined;
     node = node[token];
   }
-  if (!isObject(node) || !Object.hasOwn(node, last)) return false;
-  node[last] = value;
-  return true;
+  return isObject(node) && Object.hasOwn(node, name) ? { parent: node, name } : undefined;
+}
+
+/** Replaces the value at an existing pointer in place. Returns false if the path does not exist. */
+export function replaceAtPointer(root: unknown, pointer: string, value: unknown): boolean {
+  const member = memberAt(root, pointer);
+  if (member) member.parent[member.name] = value;
+  return member !== undefined;
 }
 
 /** Deletes the member at an existing pointer in place. Returns false if the path does not exist. */
 export function removeAtPointer(root: unknown, pointer: string): boolean {
-  const tokens = parsePointer(pointer);
-  const last = tokens.pop();
-  if (last === undefined) return false;
-  let node: unknown = root;
-  for (const token of tokens) {
-    if (!isObject(node) || !Object.hasOwn(node, token)) return false;
-    node = node[token];
-  }
-  if (!isObject(node) || !Object.hasOwn(node, last)) return false;
-  delete node[last];
-  return true;
+  const member = memberAt(root, pointer);
+  if (member) delete member.parent[member.name];
+  return member !== undefined;
 }

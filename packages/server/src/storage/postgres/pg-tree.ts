@@ -5,6 +5,7 @@
  * and never deadlock. A tenant whose plan fails is rolled back to its savepoint; the others commit.
  */
 import { TrailkeepError } from '../../domain/errors.js';
+import { peaksFromBytes, peaksToBytes } from '../tree-encoding.js';
 import { TILE_WIDTH } from '../../domain/tree-tiles.js';
 import type {
   SignedCheckpoint,
@@ -26,14 +27,7 @@ interface CheckpointRow {
   milestone: boolean;
 }
 
-const HASH_SIZE = 32;
 const CHECKPOINT_COLUMNS = 'tenant_id, size, root_hash, note, signed_at, milestone';
-
-function splitPeaks(blob: Buffer): Uint8Array[] {
-  const peaks: Uint8Array[] = [];
-  for (let i = 0; i < blob.length; i += HASH_SIZE) peaks.push(new Uint8Array(blob.subarray(i, i + HASH_SIZE)));
-  return peaks;
-}
 
 function toCheckpoint(row: CheckpointRow): SignedCheckpoint {
   return {
@@ -82,7 +76,7 @@ async function readInput(client: PgClient, tenantId: string, step: TreeIntegrati
   );
   const row = rows[0];
   if (!row) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${tenantId} does not exist`);
-  const state: TreeState = { size: row.size, peaks: splitPeaks(row.peaks) };
+  const state: TreeState = { size: row.size, peaks: peaksFromBytes(row.peaks) };
   const to = Math.min(row.log_size, state.size + step.maxLeaves);
   const leavesFrom = to > state.size ? state.size - (state.size % TILE_WIDTH) + 1 : state.size + 1;
   const wanted = step.edgeTiles(state.size);
@@ -131,7 +125,7 @@ async function writePlan(client: PgClient, tenantId: string, plan: TreeIntegrati
   if (plan.state) {
     await client.query('UPDATE tree_state SET size = $1, peaks = $2, updated_at = now() WHERE tenant_id = $3', [
       plan.state.size,
-      Buffer.concat(plan.state.peaks),
+      peaksToBytes(plan.state.peaks),
       tenantId,
     ]);
   }
@@ -188,7 +182,7 @@ export function createPgTree(pool: PgPool): TreeStore {
         'SELECT size, peaks FROM tree_state WHERE tenant_id = $1',
         [tenantId],
       );
-      return row && { size: row.size, peaks: splitPeaks(row.peaks) };
+      return row && { size: row.size, peaks: peaksFromBytes(row.peaks) };
     },
     getTreeTiles: (tenantId, ids) => withClient(pool, (client) => readTiles(client, tenantId, ids)),
     getLeafHashes: async (tenantId, from, to) =>

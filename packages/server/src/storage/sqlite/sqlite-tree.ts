@@ -5,6 +5,7 @@
  * tenant at once. Its commit does not fsync (synchronous=NORMAL for that transaction only).
  */
 import type Database from 'better-sqlite3';
+import { peaksFromBytes, peaksToBytes } from '../tree-encoding.js';
 import { TrailkeepError } from '../../domain/errors.js';
 import { TILE_WIDTH } from '../../domain/tree-tiles.js';
 import type {
@@ -32,14 +33,6 @@ interface CheckpointRow {
   note: string;
   signed_at: string;
   milestone: number;
-}
-
-const HASH_SIZE = 32;
-
-function splitPeaks(blob: Buffer): Uint8Array[] {
-  const peaks: Uint8Array[] = [];
-  for (let i = 0; i < blob.length; i += HASH_SIZE) peaks.push(new Uint8Array(blob.subarray(i, i + HASH_SIZE)));
-  return peaks;
 }
 
 function toCheckpoint(row: CheckpointRow): SignedCheckpoint {
@@ -117,7 +110,7 @@ export function createSqliteTree(db: Database.Database): TreeStore {
     stmt.ensureState.run(now, tenantId);
     const row = stmt.state.get(tenantId);
     if (!row) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${tenantId} does not exist`);
-    const state: TreeState = { size: row.size, peaks: splitPeaks(row.peaks) };
+    const state: TreeState = { size: row.size, peaks: peaksFromBytes(row.peaks) };
     const to = Math.min(row.log_size, state.size + step.maxLeaves);
     const leavesFrom = to > state.size ? state.size - (state.size % TILE_WIDTH) + 1 : state.size + 1;
     const edgeTiles = step.edgeTiles(state.size).flatMap((id) => {
@@ -139,7 +132,7 @@ export function createSqliteTree(db: Database.Database): TreeStore {
 
   function write(tenantId: string, plan: TreeIntegrationPlan, now: string): void {
     for (const t of plan.tiles) stmt.putTile.run(tenantId, t.level, t.index, t.hashes);
-    if (plan.state) stmt.putState.run(plan.state.size, Buffer.concat(plan.state.peaks), now, tenantId);
+    if (plan.state) stmt.putState.run(plan.state.size, peaksToBytes(plan.state.peaks), now, tenantId);
     const c = plan.checkpoint;
     if (c) stmt.insertCheckpoint.run(tenantId, c.size, c.rootHash, c.note, c.signedAt, c.milestone ? 1 : 0);
     if (plan.pruneCheckpointSize !== undefined) stmt.deleteCheckpoint.run(tenantId, plan.pruneCheckpointSize);
@@ -180,7 +173,7 @@ export function createSqliteTree(db: Database.Database): TreeStore {
     getTreeState: (tenantId) =>
       run(() => {
         const row = stmt.state.get(tenantId);
-        return row && { size: row.size, peaks: splitPeaks(row.peaks) };
+        return row && { size: row.size, peaks: peaksFromBytes(row.peaks) };
       }),
     getTreeTiles: (tenantId, ids) =>
       run(() =>
