@@ -9,7 +9,7 @@ import { installCleanupHandlers } from './lib/cleanup.js';
 import { loadConfig } from './lib/config.js';
 import { loadDataset } from './lib/load-dataset.js';
 import { gitInfo, machineInfo } from './lib/machine.js';
-import { printScenarioResult, printTable, writeResults } from './lib/report.js';
+import { printCompatSummary, printScenarioResult, printTable, writeResults } from './lib/report.js';
 import { createTempDir, removeTempDir } from './lib/temp-dir.js';
 import * as bareHttp from './scenarios/bare-http.js';
 import * as ingestBatch from './scenarios/ingest-batch.js';
@@ -57,6 +57,27 @@ function ratioToBare(figures, bare) {
   };
 }
 
+/**
+ * The compat surfaces' acceptance (issue 4): ingest through them costs no more than 20% throughput
+ * against the native endpoint, so each compat scenario is also given as a ratio to
+ * ingest-sync-single from this same run (both answer once the event is committed).
+ */
+const COMPAT_BASELINE = 'ingest-sync-single';
+const COMPAT_MIN_RATIO = 0.8;
+
+function ratioToNative(name, figures, results) {
+  if (!name.startsWith('ingest-compat-')) return undefined;
+  const native = results.find((r) => r.name === COMPAT_BASELINE)?.figures;
+  if (!native?.eventsPerSec || figures.eventsPerSec === undefined) return undefined;
+  const eventsPerSec = Math.round((figures.eventsPerSec / native.eventsPerSec) * 1000) / 1000;
+  return {
+    baseline: COMPAT_BASELINE,
+    eventsPerSec,
+    budget: COMPAT_MIN_RATIO,
+    withinBudget: eventsPerSec >= COMPAT_MIN_RATIO,
+  };
+}
+
 async function main() {
   installCleanupHandlers();
   const config = loadConfig();
@@ -97,7 +118,17 @@ async function main() {
         const { figures, problems, raw } = await RUNNERS[name](ctx);
         const bare = name === 'bare-http' ? figures : results.find((r) => r.name === 'bare-http')?.figures;
         const ratio = ratioToBare(figures, bare);
-        result = { name, figures: ratio ? { ...figures, ratioToBare: ratio } : figures, problems, raw };
+        const vsNative = ratioToNative(name, figures, results);
+        result = {
+          name,
+          figures: {
+            ...figures,
+            ...(ratio ? { ratioToBare: ratio } : {}),
+            ...(vsNative ? { ratioToSyncSingle: vsNative } : {}),
+          },
+          problems,
+          raw,
+        };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         result = { name, error: message, problems: [message] };
@@ -121,11 +152,16 @@ async function main() {
     config,
     dataset: loadedDataset?.stats,
     scenarios: Object.fromEntries(results.map(({ name, ...rest }) => [name, rest])),
+    // Each compat scenario's events/s ÷ ingest-sync-single's (issue 4: at least 0.8).
+    compatVsNative: Object.fromEntries(
+      results.filter((r) => r.figures?.ratioToSyncSingle).map((r) => [r.name, r.figures.ratioToSyncSingle]),
+    ),
   };
   const path = writeResults(doc);
 
   console.log(`\nResults (${totalSeconds} s in total), written to ${path} and latest.json\n`);
   printTable(results);
+  printCompatSummary(results, { baseline: COMPAT_BASELINE, minRatio: COMPAT_MIN_RATIO });
   if (results.some((r) => r.problems.length > 0)) {
     console.log('\nSome scenarios reported problems (see above); their figures are not trustworthy.');
     process.exitCode = 1;

@@ -31,6 +31,11 @@ export function printScenarioResult(result) {
   const events = f.eventsPerSec === undefined ? '' : `, ${int(f.eventsPerSec)} events/s`;
   const vsBare = f.ratioToBare ? ` (${ratio(f.ratioToBare.eventsPerSec)} bare-http)` : '';
   console.log(`  ${int(f.requestsPerSec)} req/s${events}${vsBare}; latency ms p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`);
+  if (f.ratioToSyncSingle) {
+    const r = f.ratioToSyncSingle;
+    const verdict = r.withinBudget ? 'within' : 'OVER';
+    console.log(`  ${ratio(r.eventsPerSec)} ${r.baseline} events/s (${verdict} budget: ≥ ${ratio(r.budget)})`);
+  }
   for (const [kind, k] of Object.entries(f.byKind ?? {})) {
     const bad = k.non200 > 0 ? `, ${k.non200} not 200` : '';
     console.log(
@@ -43,9 +48,9 @@ export function printScenarioResult(result) {
 }
 
 export function printTable(results) {
-  const header = ['scenario', 'req/s', 'events/s', 'vs bare', 'p50 ms', 'p95 ms*', 'p99 ms', 'bad'];
+  const header = ['scenario', 'req/s', 'events/s', 'vs bare', 'vs native', 'p50 ms', 'p95 ms*', 'p99 ms', 'bad'];
   const rows = results.map((r) => {
-    if (r.error) return [r.name, 'FAILED', '', '', '', '', '', ''];
+    if (r.error) return [r.name, 'FAILED', '', '', '', '', '', '', ''];
     const f = r.figures;
     const l = latencyOf(f);
     return [
@@ -53,6 +58,7 @@ export function printTable(results) {
       int(f.requestsPerSec),
       f.eventsPerSec === undefined ? '-' : int(f.eventsPerSec),
       ratio(f.ratioToBare?.eventsPerSec),
+      ratio(f.ratioToSyncSingle?.eventsPerSec),
       ms(l.p50),
       ms(l.p95),
       ms(l.p99),
@@ -68,6 +74,28 @@ export function printTable(results) {
   console.log(
     '  vs bare: events/s ÷ bare-http requests/s. bad: non-2xx/errors/mismatches, or share of non-200 answers.',
   );
+  console.log('  vs native: ingest-compat-* events/s ÷ ingest-sync-single events/s of this run.');
+}
+
+/** The compat surfaces against the native endpoint: the issue's budget is at most 20% slower. */
+export function printCompatSummary(results, { baseline, minRatio }) {
+  const compat = results.filter((r) => r.name.startsWith('ingest-compat-') && !r.error);
+  if (compat.length === 0) return;
+  const native = results.find((r) => r.name === baseline && !r.error);
+  if (!native) {
+    console.log(`\nCompat vs native: run ${baseline} in the same run to compare (BENCH_ONLY).`);
+    return;
+  }
+  console.log(
+    `\nCompat vs native (${baseline}: ${int(native.figures.eventsPerSec)} events/s; budget ≥ ${ratio(minRatio)}):`,
+  );
+  for (const r of compat) {
+    const v = r.figures.ratioToSyncSingle;
+    const verdict = v === undefined ? 'no ratio' : v.withinBudget ? 'within budget' : 'OVER BUDGET';
+    console.log(
+      `  ${r.name.padEnd(22)} ${int(r.figures.eventsPerSec).padStart(7)} events/s  ${ratio(v?.eventsPerSec)}  ${verdict}`,
+    );
+  }
 }
 
 /** Writes results/<ISO timestamp>.json and results/latest.json; returns the timestamped path. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applicationId } from '../src/domain/application-service.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -80,5 +81,46 @@ describe('/v1/applications', () => {
     const reader = await t.tenantWithKey('readers', ['events:read']);
     const denied = await t.call(reader, { method: 'PUT', url: '/v1/applications/x', payload: {} });
     expect(denied.statusCode).toBe(403);
+  });
+});
+
+describe('application ids', () => {
+  const record = (applicationKey: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/audit-trail/records',
+      headers: { 'x-api-key': key },
+      payload: { event_type: 'a.b', summary: 's', application_key: applicationKey },
+    });
+
+  it('derives a new application id from tenant and key, the same through PUT and through a record', async () => {
+    const other = await t.tenantWithKey('globex');
+    const put = (await t.call(key, { method: 'PUT', url: '/v1/applications/billing', payload: {} })).json();
+    expect(put.id).toBe(applicationId('acme', 'billing'));
+    expect((await record('billing')).json().application_id).toBe(put.id);
+    expect((await record('shipping')).json().application_id).toBe(applicationId('acme', 'shipping'));
+    // Another tenant's application of the same key is another application.
+    const theirs = (await t.call(other, { method: 'PUT', url: '/v1/applications/billing', payload: {} })).json();
+    expect(theirs.id).toBe(applicationId('globex', 'billing'));
+    expect(theirs.id).not.toBe(put.id);
+  });
+
+  it('keeps the stored id of an application created before ids were derived', async () => {
+    const at = new Date().toISOString();
+    const legacy = 'app_0190a5f2-3c4d-7e8f-9a0b-1c2d3e4f5a6b';
+    await t.store.putApplication({
+      id: legacy,
+      tenantId: 'acme',
+      key: 'legacy',
+      name: 'Legacy',
+      description: null,
+      accentColor: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const res = await record('legacy');
+    expect(res.json().application).toMatchObject({ id: legacy, name: 'Legacy' });
+    const stored = (await t.call(key, { method: 'GET', url: `/v1/events/${res.json().id}` })).json();
+    expect(stored.application).toEqual({ id: legacy, key: 'legacy' });
   });
 });

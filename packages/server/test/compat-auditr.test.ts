@@ -121,6 +121,49 @@ describe('auditr: the user agent and the canonical event', () => {
       expect(e, absent).not.toHaveProperty(absent);
     }
   });
+
+  it('answers every field the page documents for the page example, and omits only unknown optional ones', async () => {
+    const documented = [
+      ...['org_id', 'action', 'action_result', 'actor_id', 'actor_type', 'occurred_at'], // required
+      ...['id', 'sha256', 'parent_org_id', 'client_geo_lat', 'client_geo_lon', 'client_city'],
+      ...['client_region_code', 'client_subdivision_1_code', 'user_agent_name', 'user_agent_version'],
+      ...['actor_email', 'actor_name', 'client_ip', 'request_method', 'request_path', 'response_status'],
+    ];
+    const full = (await curl(PAGE_EXAMPLE)).json();
+    expect(Object.keys(full).sort()).toEqual([...documented, 'user_agent'].sort());
+
+    // A top-level org, a private address, no user agent the parser knows, only the required fields.
+    const bare = await curl(
+      JSON.stringify({
+        org_id: 'acme',
+        action: 'login',
+        action_result: 'success',
+        actor_id: 'u1',
+        actor_type: 'user',
+        client_ip: '192.168.1.20',
+        occurred_at: '2023-11-07T05:31:56Z',
+      }),
+      acmeKey,
+      { 'user-agent': '' },
+    );
+    expect(bare.statusCode).toBe(200);
+    const e = bare.json();
+    expect(Object.keys(e).sort()).toEqual(
+      [
+        'id',
+        'sha256',
+        'org_id',
+        'action',
+        'action_result',
+        'actor_id',
+        'actor_type',
+        'client_ip',
+        'occurred_at',
+      ].sort(),
+    );
+    // The page types every field as a plain string or number: none is ever null.
+    for (const [field, value] of Object.entries(e)) expect(value, field).not.toBeNull();
+  });
 });
 
 describe('auditr: org_id and keys', () => {
@@ -153,25 +196,46 @@ describe('auditr: org_id and keys', () => {
     expect(missing.json()).toMatchObject({ error: { code: 'TK_ERR_UNAUTHENTICATED' } });
     const token = await curl(PAGE_EXAMPLE, null, { authorization: `Token ${acmeKey}` });
     expect(token.statusCode).toBe(401);
+    expect((await curl(PAGE_EXAMPLE, null, { authorization: `bearer ${acmeKey}` })).statusCode).toBe(200);
     const forbidden = await curl(example({ org_id: 'readers' }), readOnly);
     expect(forbidden.statusCode).toBe(403);
   });
 });
 
 describe('auditr: each documented constraint violated once', () => {
+  const REQUIRED = ['org_id', 'action', 'action_result', 'actor_id', 'actor_type', 'occurred_at'];
   const cases: Array<[string, string, string]> = [
-    ['org_id missing', example({}, ['org_id']), 'org_id'],
-    ['action missing', example({}, ['action']), 'action'],
-    ['action_result missing', example({}, ['action_result']), 'action_result'],
+    ...REQUIRED.map((field): [string, string, string] => [`${field} missing`, example({}, [field]), field]),
+    ...['org_id', 'action', 'actor_id'].map((field): [string, string, string] => [
+      `${field} empty`,
+      example({ [field]: '' }),
+      field,
+    ]),
+    ...REQUIRED.map((field): [string, string, string] => [`${field} null`, example({ [field]: null }), field]),
     ['action_result not in success|failure', example({ action_result: 'error' }), 'action_result'],
-    ['actor_id missing', example({}, ['actor_id']), 'actor_id'],
-    ['actor_type missing', example({}, ['actor_type']), 'actor_type'],
+    ['action_result in another case', example({ action_result: 'Success' }), 'action_result'],
+    ['action_result not a string', example({ action_result: true }), 'action_result'],
     ['actor_type not in user|machine', example({ actor_type: 'service' }), 'actor_type'],
-    ['occurred_at missing', example({}, ['occurred_at']), 'occurred_at'],
+    ['actor_type in another case', example({ actor_type: 'USER' }), 'actor_type'],
     ['occurred_at not ISO', example({ occurred_at: 'yesterday' }), 'occurred_at'],
+    ['occurred_at an impossible date', example({ occurred_at: '2023-02-30T05:31:56Z' }), 'occurred_at'],
+    ['occurred_at without an offset', example({ occurred_at: '2023-11-07T05:31:56' }), 'occurred_at'],
+    ['occurred_at a number', example({ occurred_at: 1699335116 }), 'occurred_at'],
+    ['actor_id not a string', example({ actor_id: 8 }), 'actor_id'],
     ['actor_email not a string', example({ actor_email: 42 }), 'actor_email'],
+    ['actor_name not a string', example({ actor_name: 42 }), 'actor_name'],
+    ['actor_name an object', example({ actor_name: { first: 'Jane' } }), 'actor_name'],
     ['client_ip not IPv4/IPv6', example({ client_ip: '300.1.1.1' }), 'client_ip'],
+    ['client_ip a host name', example({ client_ip: 'example.com' }), 'client_ip'],
+    ['client_ip not a string', example({ client_ip: 1234 }), 'client_ip'],
+    ['request_method not a string', example({ request_method: 1 }), 'request_method'],
+    ['request_method longer than 16', example({ request_method: 'X'.repeat(17) }), 'request_method'],
+    ['request_path not a string', example({ request_path: ['/a'] }), 'request_path'],
     ['response_status not an integer', example({ response_status: '204' }), 'response_status'],
+    ['response_status a fraction', example({ response_status: 204.5 }), 'response_status'],
+    ['response_status below 100', example({ response_status: 99 }), 'response_status'],
+    ['response_status above 599', example({ response_status: 600 }), 'response_status'],
+    ['user_agent (extension) not a string', example({ user_agent: 5 }), 'user_agent'],
     ['an undocumented field', example({ severity: 'high' }), 'severity'],
   ];
   it.each(cases)('%s → 400 naming the field', async (_name, payload, field) => {

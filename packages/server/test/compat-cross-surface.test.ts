@@ -192,6 +192,34 @@ describe('tenant isolation on every surface', () => {
       });
       expect(one.statusCode).toBe(404);
     }
+    // The native API, listing and by id: tenant B's auditr-, records- and native-ingested ids are
+    // not there for A, while B's own key reads each of them (so the ids are right).
+    const nativeList = await t.app.inject({
+      method: 'GET',
+      url: '/v1/events?limit=200',
+      headers: { authorization: `Bearer ${keyA}` },
+    });
+    expect(nativeList.statusCode).toBe(200);
+    expect(nativeList.json().data).toHaveLength(3);
+    expect(nativeList.json().data.some((e: { id: string }) => bIds.has(e.id))).toBe(false);
+    for (const [surface, id] of Object.entries(idsB)) {
+      const asA = await t.app.inject({
+        method: 'GET',
+        url: `/v1/events/${id}`,
+        headers: { authorization: `Bearer ${keyA}` },
+      });
+      expect(asA.statusCode, surface).toBe(404);
+      // The answer an id that exists nowhere gets: nothing says the event exists elsewhere.
+      expect(asA.json(), surface).toMatchObject({ code: 'TK_ERR_EVENT_NOT_FOUND' });
+      expect(asA.body, surface).not.toContain('tenant-b');
+      const asB = await t.app.inject({
+        method: 'GET',
+        url: `/v1/events/${id}`,
+        headers: { authorization: `Bearer ${keyB}` },
+      });
+      expect(asB.statusCode, surface).toBe(200);
+      expect(asB.json().tenant_id, surface).toBe('tenant-b');
+    }
     const apps = await t.app.inject({
       method: 'GET',
       url: '/v1/applications',
@@ -230,6 +258,12 @@ describe('tenant isolation on every surface', () => {
         },
       }),
       t.app.inject({ method: 'GET', url: '/v1/applications', headers: { authorization: `Bearer ${keyA}`, ...asB } }),
+      t.app.inject({ method: 'GET', url: '/v1/events', headers: { authorization: `Bearer ${keyA}`, ...asB } }),
+      t.app.inject({
+        method: 'GET',
+        url: '/v1/events?tenant_id=tenant-b',
+        headers: { authorization: `Bearer ${keyA}` },
+      }),
     ];
     for (const res of await Promise.all(cases)) expect(res.statusCode, res.body).toBe(403);
     expect((await t.store.getLogHead('tenant-b'))?.size).toBe(0);

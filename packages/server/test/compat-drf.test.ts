@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTargetTypeService } from '../src/domain/target-type-service.js';
+import { buildApp } from '../src/http/app.js';
+import { trustProxyOption } from '../src/http/trust-proxy.js';
 import { createTestApp, sampleEvent, type TestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -99,6 +101,30 @@ describe('drf: GET /audit-events/ (seed 003)', () => {
       'x-forwarded-proto': 'https',
     });
     expect(res.json().next).toBe('http://localhost:80/audit-events/?limit=1&page=2');
+
+    // The same request through a proxy the app trusts (TRAILKEEP_TRUST_PROXY): the links are the
+    // client's, as docs/COMPATIBILITY.md promises.
+    const behindProxy = await buildApp(t.services, { trustProxy: trustProxyOption('127.0.0.1') });
+    try {
+      const forwarded = (url: string) =>
+        behindProxy.inject({
+          method: 'GET',
+          url,
+          headers: {
+            authorization: `Token ${key}`,
+            'x-forwarded-host': 'audit.example.com',
+            'x-forwarded-proto': 'https',
+            'x-forwarded-for': '81.2.69.142',
+          },
+        });
+      const first = (await forwarded('/audit-events/?limit=1&sort=-timestamp')).json();
+      expect(first.next).toBe('https://audit.example.com/audit-events/?limit=1&sort=-timestamp&page=2');
+      const second = (await forwarded('/audit-events/?limit=1&sort=-timestamp&page=2')).json();
+      expect(second.previous).toBe('https://audit.example.com/audit-events/?limit=1&sort=-timestamp');
+      expect(second.next).toBeNull();
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('filters by content_type, object_id, user and timestamps, and sorts by timestamp', async () => {
@@ -168,11 +194,79 @@ describe('drf: errors in Django REST framework shapes', () => {
     expect(res.json()).toEqual({ [field]: [message] });
   });
 
-  it.each(['?page=0', '?page=two', '?page=2'])('%s → 404 {"detail": "Invalid page."}', async (query) => {
+  it.each([
+    ['?user=0x2a', 'user'],
+    ['?user=1e1', 'user'],
+    ['?user=%2042', 'user'],
+    ['?user=42%20', 'user'],
+    ['?user=%2B42', 'user'],
+    ['?user=4.0', 'user'],
+    ['?object_id=1e3', 'object_id'],
+    ['?object_id=0x10', 'object_id'],
+    ['?content_type=%201', 'content_type'],
+    ['?limit=1e2', 'limit'],
+    ['?limit=0x10', 'limit'],
+  ])('%s → 400: integers are decimal digits only', async (query, field) => {
+    await ingest(httpEvent({ actor: { type: 'user', id: '42' } }));
     const res = await get(`/audit-events/${query}`);
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ detail: 'Invalid page.' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ [field]: ['Enter a whole number.'] });
   });
+
+  it('reads decimal integers with a sign or leading zeros as Django does', async () => {
+    await ingest(
+      httpEvent({ id: 'u42', actor: { type: 'user', id: '42' } }),
+      httpEvent({ id: 'neg', actor: { type: 'user', id: '-7' }, resource: { type: 'document', id: '12' } }),
+    );
+    const ids = async (query: string) => {
+      const res = await get(`/audit-events/${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().results.map((r: { uuid: string }) => r.uuid);
+    };
+    expect(await ids('?user=0042')).toEqual(['u42']);
+    expect(await ids('?user=-7')).toEqual(['neg']);
+    expect(await ids('?object_id=012')).toEqual(['neg']);
+    expect(await ids('?user=9007199254740993')).toEqual([]); // beyond the integers a result can show
+    expect(await ids('?limit=001')).toHaveLength(1);
+  });
+
+  it('ignores empty filters and reads an empty page or limit as the default, as django-filter and DRF do', async () => {
+    await ingest(...Array.from({ length: 3 }, (_, i) => httpEvent({ id: `evt_${i}` })));
+    const all = ['evt_2', 'evt_1', 'evt_0'];
+    for (const query of [
+      '?user=',
+      '?content_type=',
+      '?object_id=',
+      '?timestamp=',
+      '?timestamp__gt=&timestamp__gte=&timestamp__lt=&timestamp__lte=',
+      '?sort=',
+      '?page=',
+      '?limit=',
+      '?user=&page=&limit=&content_type=',
+    ]) {
+      const res = await get(`/audit-events/${query}`);
+      expect(res.statusCode, query).toBe(200);
+      expect(res.json().count, query).toBe(3);
+      expect(
+        res.json().results.map((r: { uuid: string }) => r.uuid),
+        query,
+      ).toEqual(all);
+      expect(res.json().previous, query).toBeNull();
+    }
+    // An empty page with a limit is page 1 of that limit; its next link names page 2.
+    const paged = (await get('/audit-events/?page=&limit=2')).json();
+    expect(paged.results.map((r: { uuid: string }) => r.uuid)).toEqual(['evt_2', 'evt_1']);
+    expect(paged.next).toBe('http://localhost:80/audit-events/?page=2&limit=2');
+  });
+
+  it.each(['?page=0', '?page=two', '?page=2', '?page=0x1', '?page=1e0'])(
+    '%s → 404 {"detail": "Invalid page."}',
+    async (query) => {
+      const res = await get(`/audit-events/${query}`);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ detail: 'Invalid page.' });
+    },
+  );
 
   it('answers 401 and 403 with {"detail"} and WWW-Authenticate: Token', async () => {
     const missing = await get('/audit-events/', {});

@@ -147,9 +147,74 @@ describe('events-list: each documented constraint violated once → FastAPI 422'
     expect(res.json()).toEqual({ detail: [{ loc: ['query', field], msg: expect.any(String), type }] });
   });
 
+  it.each([
+    ['?user_id=0x2a', 'user_id'],
+    ['?user_id=1e1', 'user_id'],
+    ['?user_id=%2042', 'user_id'],
+    ['?user_id=%2B42', 'user_id'],
+    ['?user_id=42.0', 'user_id'],
+    ['?user_id=', 'user_id'],
+    ['?limit=1e2', 'limit'],
+    ['?limit=0x10', 'limit'],
+    ['?limit=%2010', 'limit'],
+    ['?limit=', 'limit'],
+  ])('%s → 422 int_parsing: integers are decimal digits only', async (query, field) => {
+    await ingest(fullEvent());
+    const res = await list(query);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({ detail: [{ loc: ['query', field], msg: expect.any(String), type: 'int_parsing' }] });
+  });
+
+  it('reads decimal integers with a sign or leading zeros as pydantic does', async () => {
+    await ingest(fullEvent(), fullEvent({ actor: { type: 'user', id: '-3' } }));
+    const count = async (query: string) => {
+      const res = await list(query);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items.length;
+    };
+    expect(await count('?user_id=0042')).toBe(1);
+    expect(await count('?user_id=-3')).toBe(1);
+    expect(await count('?user_id=9007199254740993')).toBe(0); // beyond the integers an item can show
+    expect(await count('?limit=001')).toBe(1);
+  });
+
   it('answers 401 {"detail"} without credentials', async () => {
     const res = await list('', {});
     expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
     expect(res.json()).toEqual({ detail: 'Not authenticated' });
+  });
+
+  it('answers 401 "Could not validate credentials" to a wrong bearer token or X-API-Key', async () => {
+    for (const headers of [
+      { authorization: 'Bearer tk_live_not_a_key_0123456789abcdef' },
+      { authorization: `Bearer ${key}x` },
+      { 'x-api-key': 'tk_live_not_a_key_0123456789abcdef' },
+    ]) {
+      const res = await list('', headers);
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(res.json()).toEqual({ detail: 'Could not validate credentials' });
+    }
+  });
+});
+
+describe('events-list: credentials (OAuth2 bearer or X-API-Key)', () => {
+  it("reads X-API-Key when Authorization carries another scheme (a gateway's Basic credentials)", async () => {
+    await ingest(fullEvent());
+    const res = await list('', { authorization: 'Basic Z2F0ZXdheTpzZWNyZXQ=', 'x-api-key': key });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(1);
+    const alone = await list('', { authorization: 'Basic Z2F0ZXdheTpzZWNyZXQ=' });
+    expect(alone.statusCode).toBe(401);
+    expect(alone.json()).toEqual({ detail: 'Not authenticated' });
+    expect((await list('', { authorization: `bearer ${key}` })).statusCode).toBe(200);
+  });
+
+  it('refuses a wrong or malformed bearer token even beside a good X-API-Key', async () => {
+    for (const authorization of ['Bearer tk_live_not_a_key_0123456789abcdef', 'Bearer', `Bearer ${key} extra`]) {
+      const res = await list('', { authorization, 'x-api-key': key });
+      expect(res.statusCode, authorization).toBe(401);
+    }
   });
 });

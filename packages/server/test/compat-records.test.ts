@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applicationId } from '../src/domain/application-service.js';
+import { EVENT_LIMITS } from '../src/domain/event-rules.js';
 import { buildApp } from '../src/http/app.js';
+import { recordToDraft } from '../src/http/compat/records/records.mapper.js';
 import { trustProxyOption } from '../src/http/trust-proxy.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -152,6 +155,139 @@ describe('records: credentials (Bearer, X-API-Key, the antidote_session cookie)'
   });
 });
 
+describe('records: credentials (Authorization of another scheme, wrong bearer tokens)', () => {
+  const body = JSON.stringify({ event_type: 'a.b', summary: 's' });
+  const basic = 'Basic Z2F0ZXdheTpzZWNyZXQ=';
+
+  it('reads X-API-Key and the cookie when Authorization carries another scheme, as from a gateway', async () => {
+    expect((await curl(body, { authorization: basic, 'x-api-key': key })).statusCode).toBe(200);
+    expect((await curl(body, { authorization: basic, cookie: `antidote_session=${key}` })).statusCode).toBe(200);
+    expect((await curl(body, { authorization: `bearer ${key}` })).statusCode).toBe(200);
+    // An empty X-API-Key (a gateway that sets the header anyway) carries no credential.
+    expect((await curl(body, { 'x-api-key': '', cookie: `antidote_session=${key}` })).statusCode).toBe(200);
+    const alone = await curl(body, { authorization: basic });
+    expect(alone.statusCode).toBe(401);
+    expect(alone.json()).toEqual({ detail: 'Not authenticated' });
+  });
+
+  it('refuses a wrong or malformed bearer token even beside a good X-API-Key or cookie', async () => {
+    for (const authorization of ['Bearer tk_live_not_a_key_0123456789abcdef', 'Bearer', `Bearer ${key} ${key}`]) {
+      for (const other of [{ 'x-api-key': key }, { cookie: `antidote_session=${key}` }]) {
+        const res = await curl(body, { authorization, ...other });
+        expect(res.statusCode, authorization).toBe(401);
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    }
+    const wrong = await curl(body, { authorization: 'Bearer tk_live_not_a_key_0123456789abcdef', 'x-api-key': key });
+    expect(wrong.json()).toEqual({ detail: 'Could not validate credentials' });
+    expect((await t.store.getLogHead('acme'))?.size).toBe(0);
+  });
+});
+
+describe('records: a refused record leaves no trace in the applications registry', () => {
+  const applications = async (tk: TestApp = t, k: string = key) =>
+    (await tk.call(k, { method: 'GET', url: '/v1/applications' })).json().data as Array<{
+      key: string;
+      param_count: number;
+    }>;
+  const big = 'x'.repeat(EVENT_LIMITS.metadataBytes);
+
+  it.each([
+    ['params over 32 KiB', { params: { blob: big } }, ['body', 'params'], 'value_error'],
+    ['metadata over 32 KiB', { params: { a: 1 }, metadata: { blob: big } }, ['body', 'metadata'], 'value_error'],
+    [
+      'params and metadata together over 32 KiB, params the larger',
+      { params: { blob: big.slice(0, 20_000) }, metadata: { blob: big.slice(0, 13_000) } },
+      ['body', 'params'],
+      'value_error',
+    ],
+    [
+      'a params value shaped like a sealed commitment',
+      { params: { card: { _sd: 'a'.repeat(64) } } },
+      ['body', 'params', 'card'],
+      'value_error',
+    ],
+    [
+      'a metadata value shaped like a sealed commitment',
+      { params: { a: 1 }, metadata: { who: { _sd: 'b'.repeat(64) } } },
+      ['body', 'metadata', 'who'],
+      'value_error',
+    ],
+  ])('%s → 422 at the field the client sent, nothing registered', async (_name, fields, loc, type) => {
+    // A known application first: its param_count must not move either.
+    expect((await record({ application_key: 'known', params: { amount: 1 } })).statusCode).toBe(200);
+    for (const application_key of ['fresh', 'known']) {
+      const res = await record({ application_key, ...fields });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({ detail: [{ loc, msg: expect.any(String), type }] });
+    }
+    expect(await applications()).toEqual([expect.objectContaining({ key: 'known', param_count: 1 })]);
+    expect((await t.store.getLogHead('acme'))?.size).toBe(1);
+  });
+
+  it('503 overload → nothing registered, no param counted, nothing stored', async () => {
+    const full = await createTestApp({ queueMaxEvents: 0 });
+    try {
+      const k = await full.tenantWithKey('acme');
+      await full.call(k, { method: 'PUT', url: '/v1/applications/known', payload: {} });
+      for (const application_key of ['fresh', 'known']) {
+        const res = await full.app.inject({
+          method: 'POST',
+          url: URL,
+          headers: { 'content-type': 'application/json', 'x-api-key': k },
+          payload: { event_type: 'a.b', summary: 's', application_key, params: { amount: 1, currency: 'EUR' } },
+        });
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['retry-after']).toBe('1');
+        expect(res.json()).toEqual({ detail: expect.any(String) });
+      }
+      expect(await applications(full, k)).toEqual([expect.objectContaining({ key: 'known', param_count: 0 })]);
+      expect((await full.store.getLogHead('acme'))?.size).toBe(0);
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('gives racing first records of a new application one id, the one their events seal', async () => {
+    const [a, b] = await Promise.all([
+      record({ application_key: 'payments', params: { amount: 1 } }),
+      record({ application_key: 'payments', params: { currency: 'EUR' } }),
+    ]);
+    const id = applicationId('acme', 'payments');
+    for (const res of [a, b]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json().application_id).toBe(id);
+      const stored = (await t.call(key, { method: 'GET', url: `/v1/events/${res.json().id}` })).json();
+      expect(stored.application).toEqual({ id, key: 'payments' });
+    }
+    const app = (await t.call(key, { method: 'GET', url: '/v1/applications/payments' })).json();
+    expect(app).toMatchObject({ id, param_count: 2 });
+  });
+
+  it('registers, under the id already sealed, an application whose first record was stored just before a crash', async () => {
+    // What a process that died between the durable append and the registry write leaves behind:
+    // the record, and no application.
+    const principal = await t.services.auth.authenticate(key);
+    const use = await t.services.applications.forRecord('acme', { key: 'crm' }, ['deal']);
+    const draft = recordToDraft(
+      { event_type: 'deal.won', summary: 'Won', params: { deal: 'D-1' } },
+      use.application,
+      { principal, ip: '127.0.0.1', userAgent: undefined },
+      new Date(),
+    );
+    const [orphan] = await t.services.ingest.ingest('acme', [draft]);
+    if (orphan?.kind !== 'created') throw new Error(`expected a new record, got ${orphan?.kind ?? 'nothing'}`);
+    expect(await applications()).toEqual([]);
+
+    // The next record of the application (nothing is cached: register never ran), as after a restart.
+    const res = await record({ application_key: 'crm', params: { stage: 'won' } });
+    expect(res.statusCode).toBe(200);
+    const sealed = (await t.call(key, { method: 'GET', url: `/v1/events/${orphan.event.id}` })).json();
+    expect(sealed.application.id).toBe(res.json().application_id);
+    expect(res.json().application).toMatchObject({ key: 'crm', param_count: 1 });
+  });
+});
+
 describe('records: each documented constraint violated once → FastAPI 422', () => {
   const long = (n: number) => 'a'.repeat(n);
   const cases: Array<[string, Record<string, unknown>, string, string]> = [
@@ -179,11 +315,12 @@ describe('records: each documented constraint violated once → FastAPI 422', ()
     ['an undocumented field', { actor: 'me' }, 'actor', 'extra_forbidden'],
   ];
   it.each(cases)('%s', async (_name, change, field, type) => {
-    const res = await record(change);
+    const res = await record({ application_key: 'fresh', params: { amount: 1 }, ...change });
     expect(res.statusCode).toBe(422);
     const { detail } = res.json();
     expect(detail).toContainEqual({ loc: ['body', field], msg: expect.any(String), type });
     expect((await t.store.getLogHead('acme'))?.size).toBe(0);
+    expect((await t.call(key, { method: 'GET', url: '/v1/applications' })).json().data).toEqual([]);
   });
 
   it('reports every problem of a body at once', async () => {

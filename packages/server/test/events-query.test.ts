@@ -119,6 +119,68 @@ describe('GET /v1/events filters', () => {
   });
 });
 
+describe('GET /v1/events?q= with FTS syntax and control characters', () => {
+  // Terms are words, never FTS5 or tsquery syntax: the answer is the same on both drivers.
+  const all = ['e5', 'e4', 'e3', 'e2', 'e1'];
+  it.each([
+    ['q=%00', []],
+    ['q=roadmap%00', ['e5', 'e1']],
+    ['q=vault%00%00', ['e4']],
+    // A control character separates words like a space but keeps the term one phrase.
+    ['q=Drafted%00the', ['e1']],
+    ['q=road%00map', []],
+    ['q=deploy%7Fbot', ['e4']],
+    ['q=%01roadmap%1F', ['e5', 'e1']],
+    ['q=%C2%85roadmap', ['e5', 'e1']],
+    ['q=AND', []],
+    ['q=roadmap AND vault', []],
+    ['q=roadmap OR vault', []],
+    ['q=NOT roadmap', []],
+    ['q=NEAR(', []],
+    ['q=NEAR(roadmap vault)', []],
+    ['q=*', all],
+    ['q=**', []],
+    ['q=-', []],
+    ['q=-roadmap', ['e5', 'e1']],
+    ['q=roadmap -vault', []],
+    ['q=^', []],
+    ['q=^roadmap', ['e5', 'e1']],
+    ['q=%22', all],
+    ['q=%22roadmap', ['e5', 'e1']],
+    ['q=summary:roadmap', []],
+    ['q=(roadmap)', ['e5', 'e1']],
+    ['q=road*map', []],
+    ["q='", []],
+    ['q=%5C', []],
+    ['q=roadmap:*', ['e5', 'e1']],
+    ['q=%26 | !', []],
+  ])('%s', async (query, expected) => {
+    expect(await ids(query)).toEqual(expected);
+  });
+});
+
+describe('integer query parameters beyond what a sequence can be', () => {
+  it.each([
+    'sequence_gte=1e20',
+    'sequence_gte=99999999999999999999',
+    'sequence_lt=9223372036854775808',
+    'sequence_gt=9007199254740992',
+    'sequence_lte=Infinity',
+    'limit=1e20',
+  ])('%s → 400 naming the parameter', async (query) => {
+    const res = await t.call(key, { method: 'GET', url: `/v1/events?${query}` });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'TK_ERR_VALIDATION', field: query.split('=')[0] });
+  });
+
+  it('the largest exact sequence, 2^53 - 1, is still a valid bound and cursor', async () => {
+    expect(await ids('sequence_gte=9007199254740991')).toEqual([]);
+    expect(await ids('sequence_lt=9007199254740991')).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
+    const cursor = Buffer.from(JSON.stringify({ v: 1, s: 9007199254740991, o: 'desc' })).toString('base64url');
+    expect(await ids(`cursor=${cursor}`)).toEqual(['e5', 'e4', 'e3', 'e2', 'e1']);
+  });
+});
+
 describe('cursor pagination', () => {
   it('walks every event exactly once in both orders', async () => {
     for (const order of ['asc', 'desc'] as const) {
@@ -217,6 +279,19 @@ describe('GET /v1/events/{id}', () => {
       error_message: 'vault sealed',
       actor: { name: 'Deploy Bot' },
     });
+  });
+
+  it('reads back an event whose id has the longest length allowed (128)', async () => {
+    const k = await t.tenantWithKey('long-ids');
+    const id = `${'x'.repeat(120)}:a@b.c-d`;
+    expect(id).toHaveLength(128);
+    const posted = await t.call(k, { method: 'POST', url: '/v1/events?sync=true', payload: sampleEvent({ id }) });
+    expect(posted.statusCode).toBe(201);
+    for (const path of [id, encodeURIComponent(id)]) {
+      const res = await t.call(k, { method: 'GET', url: `/v1/events/${path}` });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ id });
+    }
   });
 
   it('404s for an unknown id', async () => {

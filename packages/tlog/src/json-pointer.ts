@@ -8,18 +8,33 @@ function isObject(value: unknown): value is JsonObject {
 
 /** Splits a pointer into unescaped reference tokens (RFC 6901 §3, §4). */
 export function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer: ${pointer}`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return [...pointerTokens(pointer)];
+}
+
+// The same few pointers (the personal fields) are resolved for every event sealed and opened.
+const parsed = new Map<string, readonly string[]>();
+const PARSED_LIMIT = 1024;
+
+function pointerTokens(pointer: string): readonly string[] {
+  let tokens = parsed.get(pointer);
+  if (tokens === undefined) {
+    if (pointer !== '' && !pointer.startsWith('/')) throw new Error(`invalid JSON pointer: ${pointer}`);
+    tokens =
+      pointer === ''
+        ? []
+        : pointer
+            .slice(1)
+            .split('/')
+            .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (parsed.size < PARSED_LIMIT) parsed.set(pointer, tokens);
+  }
+  return tokens;
 }
 
 /** The value at pointer, or undefined when any step is missing. Only object members are followed. */
 export function getAtPointer(root: unknown, pointer: string): unknown {
   let node: unknown = root;
-  for (const token of parsePointer(pointer)) {
+  for (const token of pointerTokens(pointer)) {
     if (!isObject(node) || !Object.hasOwn(node, token)) return undefined;
     node = node[token];
   }
@@ -28,11 +43,12 @@ export function getAtPointer(root: unknown, pointer: string): unknown {
 
 /** The object holding the member a pointer names, and that member's name, when both exist. */
 function memberAt(root: unknown, pointer: string): { parent: JsonObject; name: string } | undefined {
-  const tokens = parsePointer(pointer);
-  const name = tokens.pop();
+  const tokens = pointerTokens(pointer);
+  const name = tokens.at(-1);
   if (name === undefined) return undefined;
   let node: unknown = root;
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const token = tokens[i]!;
     if (!isObject(node) || !Object.hasOwn(node, token)) return undefined;
     node = node[token];
   }

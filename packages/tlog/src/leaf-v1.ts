@@ -74,8 +74,9 @@ export function isCommitment(value: unknown): value is Commitment {
   return (
     typeof value === 'object' &&
     value !== null &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { _sd?: unknown })._sd === 'string'
+    typeof (value as { _sd?: unknown })._sd === 'string' &&
+    Object.hasOwn(value, '_sd') &&
+    Object.keys(value).length === 1
   );
 }
 
@@ -125,15 +126,14 @@ export function buildEntry(fields: {
   receivedAt: string;
   body: string;
 }): string {
-  const leaf: LeafEntryV1 = {
+  return entryJcs({
     v: 1,
     log: fields.log,
     idx: String(fields.sequence),
     prev: fields.prev,
     rcv: fields.receivedAt,
     body: fields.body,
-  };
-  return canonicalJson(leaf);
+  });
 }
 
 /** RFC 9162 leaf hash of an entry string: SHA-256 of 0x00 followed by its UTF-8 (U+0000 encodes as 0x00). */
@@ -230,16 +230,25 @@ export function revealBody(
 }
 
 function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 /** JSON Pointers of every commitment in a sealed body (objects only; arrays are never sealed). */
-export function findCommitments(node: unknown, prefix = ''): string[] {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return [];
-  if (prefix !== '' && isCommitment(node)) return [prefix];
+export function findCommitments(node: unknown): string[] {
   const out: string[] = [];
-  for (const [key, child] of Object.entries(node)) {
-    out.push(...findCommitments(child, `${prefix}/${escapeToken(key)}`));
-  }
+  collectCommitments(node, '', out);
   return out;
+}
+
+function collectCommitments(node: unknown, prefix: string, out: string[]): void {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
+  if (prefix !== '' && isCommitment(node)) {
+    out.push(prefix);
+    return;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child = (node as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) collectCommitments(child, `${prefix}/${escapeToken(key)}`, out);
+  }
 }

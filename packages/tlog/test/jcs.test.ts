@@ -2,6 +2,7 @@
  * RFC 8785 (JCS) examples, transcribed from the RFC itself (its XML source,
  * cyberphone/ietf-json-canon xmlv3/rfc8785.xml). The shared test data has no jcs-vectors folder.
  */
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, toHex, utf8 } from '../src/index.js';
 
@@ -102,5 +103,119 @@ describe('RFC 8785 §3.2.3 property sorting by UTF-16 code units', () => {
 
   it('rejects lone surrogates (RFC 8785 §3.2.2.2)', () => {
     expect(() => canonicalJson({ s: '\udead' })).toThrow();
+  });
+});
+
+/**
+ * canonicalJson writes plain JSON data with the native JSON.stringify once its members are in
+ * canonical order; `canonicalize` is the reference it must match on every value, including the
+ * member names JavaScript reorders (integer-like ones) and the numbers of Appendix B.
+ */
+describe('canonicalJson agrees with the canonicalize reference', () => {
+  // mulberry32: a fixed seed makes every run check the same values.
+  let seed = 0x8785;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const NAMES = [
+    'a',
+    'b',
+    'B',
+    '',
+    '0',
+    '1',
+    '9',
+    '10',
+    '01',
+    '-1',
+    '1.5',
+    '4294967295',
+    '€',
+    '\u0080',
+    '\r',
+    'ö',
+    '😀',
+    'דּ',
+    'toJSON',
+    '_sd',
+    'a b',
+    'z',
+  ];
+  const STRINGS = [
+    '',
+    'plain',
+    'quote " and \\ backslash',
+    'line\nbreak\ttab',
+    '\u0000\u001f\u007f',
+    '€😀ö',
+    '</script>',
+    '\u2028\u2029',
+  ];
+  const NUMBERS = [
+    0,
+    -0,
+    1,
+    -1,
+    0.1,
+    1e21,
+    1e-7,
+    5e-324,
+    1.7976931348623157e308,
+    2 ** 53 + 2,
+    Number('333333333.33333329'),
+    ...APPENDIX_B.filter(([, out]) => out !== null).map(([bits]) => fromIeee754(bits)),
+  ];
+
+  function randomValue(depth: number): unknown {
+    const kind = depth > 3 ? Math.floor(random() * 5) : Math.floor(random() * 7);
+    if (kind === 0) return pick(STRINGS);
+    if (kind === 1) return random() < 0.5 ? pick(NUMBERS) : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+    if (kind === 2) return random() < 0.5;
+    if (kind === 3) return null;
+    if (kind === 4) return pick(NAMES);
+    if (kind === 5) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(depth + 1));
+    const object: Record<string, unknown> = {};
+    const size = Math.floor(random() * 6);
+    for (let i = 0; i < size; i++) object[pick(NAMES)] = randomValue(depth + 1);
+    return object;
+  }
+
+  it('on 5,000 random values and their JSON round trips', () => {
+    for (let i = 0; i < 5000; i++) {
+      const value = randomValue(0);
+      const reference = canonicalize(value);
+      expect(canonicalJson(value)).toBe(reference);
+      expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(reference);
+    }
+  });
+
+  it('on objects with integer-like member names, undefined members and shared subtrees', () => {
+    const shared = { z: 1, a: [2, { y: 3, b: 4 }] };
+    const cases: unknown[] = [
+      { b: 1, 10: 2, 9: 3, a: 4 },
+      { 1: 'one', '€': 'euro' },
+      { a: undefined, b: 1 },
+      [undefined, 1],
+      { x: shared, y: shared },
+      { nested: { deeper: { b: 1, a: 2 } }, a: 0 },
+      Object.assign(Object.create(null) as object, { b: 1, a: 2 }),
+    ];
+    for (const value of cases) expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('hands non-plain objects to the reference: toJSON is honoured', () => {
+    const value = { when: new Date(Date.UTC(2025, 0, 2)), custom: { toJSON: () => ({ b: 1, a: 2 }) } };
+    expect(canonicalJson(value)).toBe('{"custom":{"a":2,"b":1},"when":"2025-01-02T00:00:00.000Z"}');
+  });
+
+  it('refuses what JSON.stringify would accept but JCS forbids', () => {
+    for (const bad of [{ n: Infinity }, [NaN], { '\ud800': 1 }, { s: 'x\udc00' }, [{ deep: [-Infinity] }]]) {
+      expect(() => canonicalJson(bad)).toThrow(TypeError);
+    }
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
   });
 });

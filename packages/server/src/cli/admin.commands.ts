@@ -5,6 +5,7 @@ import { SCOPES, type Scope } from '../domain/tenancy.js';
 import { toKeyResponse, toTenantResponse } from '../http/native/admin.mapper.js';
 import { createServices, type Services } from '../services.js';
 import { openStore } from '../storage/open-store.js';
+import { migrateStorage } from './migrate.js';
 import { configFrom, dataDirOption } from './options.js';
 
 async function withServices<T>(flags: { dataDir?: string }, fn: (services: Services) => Promise<T>): Promise<void> {
@@ -83,7 +84,8 @@ export function registerAdminCommands(program: Command): void {
     .command('migrate')
     .description('apply pending schema migrations (the server also applies them on start)')
     .addOption(dataDirOption())
-    .action((o: { dataDir?: string }) =>
-      withServices(o, async ({ store }) => ({ migrated: true, storage: store.capabilities.name })),
-    );
+    .action(async (o: { dataDir?: string }) => {
+      const config = configFrom(o.dataDir === undefined ? {} : { dataDir: o.dataDir });
+      console.log(JSON.stringify(await migrateStorage(config), null, 2));
+    });
 }

@@ -45,6 +45,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
   else if (error instanceof Error && 'code' in error && String(error.code).startsWith('TK_ERR_')) {
     console.error(`${String(error.code)}: ${error.message}`);
+    // An internal error's message is generic on purpose (clients see it); an operator at the
+    // terminal needs the native error behind it.
+    if (error.cause !== undefined) console.error(error.cause);
   } else console.error(error);
   process.exit(1);
 });

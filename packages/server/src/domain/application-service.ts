@@ -3,8 +3,16 @@
  * a records request makes, which registers unknown applications and counts new params keys.
  * A records request writes to the registry only when it brings something new, so steady ingest
  * of known applications and params costs no write beyond the event itself.
+ *
+ * A record is appended to the log first and registered second (`forRecord` finds the application
+ * without writing; its `register` runs after the durable append): a record that is refused — by
+ * validation, by a full queue (503), by storage — leaves no trace in the registry. The append is
+ * the step that cannot be undone, so it goes first; registering is idempotent and can be redone.
+ * For that, an application's id is a function of its tenant and key (`applicationId`): the id a
+ * record seals is the one its application has, or will have once any record of it or a PUT
+ * registers it — also when two first records race, or a crash falls between append and register.
  */
-import { v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5 } from 'uuid';
 import {
   DEFAULT_APPLICATION_KEY,
   type Application,
@@ -33,6 +41,30 @@ interface CacheEntry {
 }
 
 const CACHE_LIMIT = 10_000;
+
+/** UUIDv5 namespace of application ids (RFC 9562 §5.5), fixed for good: ids derive from it. */
+const APPLICATION_ID_NAMESPACE = '5d8b0a4e-6f1c-4c0e-9a57-2f0d3b7e9c41';
+
+/**
+ * The id of the application `key` of a tenant: `app_` and a UUIDv5 of the tenant and key, the
+ * same in every process and on every retry. Applications created before ids were derived keep
+ * their stored (UUIDv7) ids; the stored id always wins.
+ */
+export function applicationId(tenantId: string, key: string): string {
+  return `app_${uuidv5(`${tenantId}\u0000${key}`, APPLICATION_ID_NAMESPACE)}`;
+}
+
+/** The application a record belongs to, found without writing, and how to register its use. */
+export interface RecordApplication {
+  /** The stored application, or (for a new key) the one `register` creates, with its final id. */
+  application: Application;
+  /**
+   * Registers the application if it is new and counts the record's params keys; writes only when
+   * there is something new. Call it once the record is durably appended, and only then.
+   * @returns the application as stored afterwards (param_count included).
+   */
+  register(): Promise<Application>;
+}
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 
@@ -85,7 +117,7 @@ export function createApplicationService(deps: {
   function fresh(tenantId: string, key: string, changes: ApplicationChanges = {}): ApplicationRecord {
     const at = now();
     return {
-      id: `app_${uuidv7()}`,
+      id: applicationId(tenantId, key),
       tenantId,
       key,
       name: changes.name ?? key,
@@ -127,16 +159,37 @@ export function createApplicationService(deps: {
     },
 
     /**
-     * The application a record belongs to, registered if its key is new, with the record's
-     * params keys counted. An unknown application_id is an error: ids are ours to give.
+     * The application a record belongs to, without writing anything: the stored one, or the one
+     * its first accepted record registers. An unknown application_id is an error: ids are ours
+     * to give. `register()` (after the record's durable append) registers and counts params.
      */
-    async forRecord(tenantId: string, ref: ApplicationRef, paramNames: readonly string[]): Promise<Application> {
+    async forRecord(tenantId: string, ref: ApplicationRef, paramNames: readonly string[]): Promise<RecordApplication> {
       const key = await keyOf(tenantId, ref);
-      const hit = cache.get(cacheKey(tenantId, key));
-      if (hit && hit.expires > Date.now() && paramNames.every((p) => hit.params.has(p))) return hit.application;
-      const application = await store.registerApplicationUse(fresh(tenantId, key), paramNames);
-      remember(application, hit && hit.expires > Date.now() ? [...hit.params, ...paramNames] : paramNames);
-      return application;
+      const entry = cache.get(cacheKey(tenantId, key));
+      const hit = entry && entry.expires > Date.now() ? entry : undefined;
+      if (hit && paramNames.every((p) => hit.params.has(p))) {
+        return { application: hit.application, register: () => Promise.resolve(hit.application) };
+      }
+      const stored = hit?.application ?? (await store.getApplication(tenantId, key));
+      if (stored && paramNames.length === 0) {
+        return {
+          application: stored,
+          register: () => {
+            remember(stored, []);
+            return Promise.resolve(stored);
+          },
+        };
+      }
+      // The stored application's own fields (then nothing is created), or a new one.
+      const record: ApplicationRecord = stored ?? fresh(tenantId, key);
+      return {
+        application: stored ?? { ...record, paramCount: 0 },
+        async register() {
+          const application = await store.registerApplicationUse(record, paramNames);
+          remember(application, hit ? [...hit.params, ...paramNames] : paramNames);
+          return application;
+        },
+      };
     },
   };
 }

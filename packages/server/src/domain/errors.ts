@@ -43,8 +43,12 @@ export class TrailkeepError extends Error {
   /** Seconds a client should wait before retrying (overload). */
   readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options: { field?: string; retryAfter?: number } = {}) {
-    super(detail ?? ERROR_CODES[code]);
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { field?: string; retryAfter?: number; /** the native error, for logs */ cause?: unknown } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code], options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TrailkeepError';
     this.code = code;
     this.field = options.field;

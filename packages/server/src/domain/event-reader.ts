@@ -4,7 +4,9 @@ import type { AuditEvent, EventBody, StoredEvent } from './event.js';
 
 /** `prev` of a stored entry, read from the entry itself so it is always what was hashed. */
 function entryPrev(entry: string): string {
-  return (JSON.parse(entry) as { prev: string }).prev;
+  // A v1 entry is JCS, so `"prev":"<64 hex>"` appears exactly once and in this form.
+  const at = entry.indexOf('"prev":"');
+  return at >= 0 ? entry.slice(at + 8, at + 72) : (JSON.parse(entry) as { prev: string }).prev;
 }
 
 /** The event as readers see it, from the clear body and its place in the log. */
@@ -21,6 +23,7 @@ export function committedEvent(body: EventBody, stored: StoredEvent, erased: str
 }
 
 export function toAuditEvent(stored: StoredEvent): AuditEvent {
+  if (stored.clearBody !== undefined) return committedEvent(stored.clearBody, stored);
   const { body, erased } = openSealedBody(JSON.parse(stored.sealedBody) as JsonObject, stored.disclosures);
   return committedEvent(body as unknown as EventBody, stored, erased);
 }

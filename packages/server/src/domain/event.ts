@@ -131,6 +131,8 @@ export interface SealedEvent {
   indexed: IndexedFields;
   /** Text the full-text index covers. */
   searchText: string;
+  /** The body as sealed but in clear: what readers of this event see, without reopening it. */
+  clearBody: EventBody;
 }
 
 /** A committed event as stored: the sealed event plus its place in the tenant's log. */
@@ -147,4 +149,6 @@ export interface StoredEvent {
   entry: string;
   /** hex leaf hash. */
   leafHash: string;
+  /** The clear body, when this process has just sealed the event (it then need not be reopened). */
+  clearBody?: EventBody;
 }

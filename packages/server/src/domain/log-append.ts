@@ -85,6 +85,7 @@ export function planAppend(
       leafHash: entryLeafHashHex(entry),
       indexed: item.indexed,
       searchText: item.searchText,
+      clearBody: item.clearBody,
     };
     headHash = row.leafHash;
     lastReceivedAt = receivedAt;

@@ -63,20 +63,29 @@ export function encodeCursor(sequence: number, order: SortOrder): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, order: SortOrder, field = 'cursor'): number {
-  let payload: Partial<CursorPayload>;
+/** The payload of a cursor, or undefined when the text is not one (any JSON may arrive here). */
+function parseCursor(cursor: string): CursorPayload | undefined {
+  let payload: unknown;
   try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPayload>;
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', 'cursor is not a Trailkeep cursor', { field });
+    return undefined;
   }
-  if (payload.v !== 1 || !Number.isSafeInteger(payload.s) || (payload.s ?? -1) < 0) {
+  // `null`, `1`, `[]` and `{"v":1}` are JSON too: check the shape before reading any member.
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const { v, s, o } = payload as Record<string, unknown>;
+  if (v !== 1 || typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) return undefined;
+  if (o !== 'asc' && o !== 'desc') return undefined;
+  return { v, s, o };
+}
+
+export function decodeCursor(cursor: string, order: SortOrder, field = 'cursor'): number {
+  const payload = parseCursor(cursor);
+  if (payload === undefined) {
     throw new TrailkeepError('TK_ERR_INVALID_CURSOR', 'cursor is not a Trailkeep cursor', { field });
   }
   if (payload.o !== order) {
-    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', `cursor was made for order=${String(payload.o)}`, {
-      field,
-    });
+    throw new TrailkeepError('TK_ERR_INVALID_CURSOR', `cursor was made for order=${payload.o}`, { field });
   }
-  return payload.s as number;
+  return payload.s;
 }

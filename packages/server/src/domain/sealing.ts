@@ -68,5 +68,6 @@ export function sealEvent(
     disclosures,
     indexed: indexedFields(draft.body),
     searchText: searchText(draft.body),
+    clearBody: draft.body,
   };
 }

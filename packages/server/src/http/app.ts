@@ -25,8 +25,9 @@ import { logRoutes } from './native/log.routes.js';
 import { exportsRoutes } from './native/exports.routes.js';
 import { erasuresRoutes } from './native/erasures.routes.js';
 import { compatRoutes } from './compat/compat.routes.js';
-import { sendProblem, useProblemDetails } from './problem.js';
+import { sendProblem, toTrailkeepError, useProblemDetails } from './problem.js';
 import { TrailkeepError } from '../domain/errors.js';
+import { EVENT_LIMITS } from '../domain/event-rules.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppServices extends IntegrityServices {
@@ -64,6 +65,14 @@ export async function buildApp(services: AppServices, options: AppOptions = {}):
     // Per-request logs would cost more than the request itself at ingest rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
+    // Event ids are up to 128 characters, and a client may percent-encode `:` and `@` (3 each):
+    // the router's default of 100 would make long ids unreadable (a 414 for GET /v1/events/:id).
+    routerOptions: { maxParamLength: 3 * EVENT_LIMITS.idLength },
+    // Errors the router raises before any route (a path that is not valid percent-encoded UTF-8)
+    // are problems like every other error, not Fastify's own JSON.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, toTrailkeepError(error));
+    },
     // Keep a caller's request id when it is sane, so logs correlate across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -101,6 +110,9 @@ export async function buildApp(services: AppServices, options: AppOptions = {}):
 
   await app.register(async (native) => {
     useProblemDetails(native);
+    // Every native body is JSON: a text/plain one is an unsupported media type (415), not a string
+    // that then fails the schema.
+    native.removeContentTypeParser('text/plain');
     // onRequest: authenticate before the body is even read, so strangers cannot make us parse it.
     native.addHook('onRequest', requireApiKey(services.auth));
     await native.register(eventsRoutes(services));

@@ -6,12 +6,17 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { WELL_FORMED_PATTERN } from '../domain/event-rules.js';
 
 // ajv-formats is CommonJS: under NodeNext its function is the `default` member of the import.
 const addFormats = formats.default;
 
 function createAjv(coerceTypes: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes, useDefaults: true, allErrors: false, strict: false });
+  // Bodies: `strict: false` would also let Infinity (JSON `1e400`) pass as a number, even an
+  // integer, which canonical JSON cannot seal. Not for URLs: there Ajv coerces `Infinity` first
+  // and strictNumbers then skips minimum/maximum, so every URL number has a maximum instead.
+  const strictNumbers = !coerceTypes;
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, allErrors: false, strict: false, strictNumbers });
   addFormats(ajv);
   return ajv;
 }
@@ -42,8 +47,11 @@ export function errorField(error: ErrorObject, prefix?: string): string | undefi
 
 /** A readable sentence for an Ajv error, naming the field. */
 export function errorDetail(error: ErrorObject, field: string | undefined): string {
-  const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
+  const params = error.params as { additionalProperty?: string; allowedValues?: unknown[]; pattern?: string };
   if (error.keyword === 'additionalProperties') return `${field ?? 'body'} is not a known field`;
+  if (error.keyword === 'pattern' && params.pattern === WELL_FORMED_PATTERN) {
+    return `${field ?? 'value'} must be valid Unicode (no lone surrogates)`;
+  }
   if (error.keyword === 'required') return `${field ?? 'field'} is required`;
   if (error.keyword === 'enum' && params.allowedValues) {
     return `${field ?? 'value'} must be one of ${params.allowedValues.join(', ')}`;

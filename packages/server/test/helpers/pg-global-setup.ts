@@ -8,12 +8,10 @@
  * gets the same one, and the last teardown stops it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createPostgresStore } from '../../src/storage/postgres/pg-store.js';
-import { findPostgresBin, reapOrphans, startThrowawayPostgres, type ThrowawayPostgres } from './pg-server.js';
+import { postgresSource, reapOrphans, startThrowawayPostgres, type ThrowawayPostgres } from './pg-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -60,22 +58,18 @@ async function createTemplate(url: string): Promise<string> {
 }
 
 async function resolveServer(shared: Shared): Promise<string | null> {
-  const given = process.env.TRAILKEEP_TEST_PG_URL;
-  if (given) return given;
-  // TRAILKEEP_TEST_PG_BIN names a bin directory of initdb and pg_ctl elsewhere (Homebrew, /usr/local/pgsql).
-  const explicit = process.env.TRAILKEEP_TEST_PG_BIN;
-  const bin = explicit ? (existsSync(join(explicit, 'initdb')) ? explicit : undefined) : findPostgresBin();
-  if (bin === undefined) {
-    const where = explicit ? `in TRAILKEEP_TEST_PG_BIN=${explicit}` : 'under /usr/lib/postgresql/*/bin';
-    const why = `no PostgreSQL binaries ${where} and TRAILKEEP_TEST_PG_URL is not set`;
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL tests cannot run under CI=true: ${why}`);
+  const source = postgresSource();
+  if (source.kind === 'url') return source.url;
+  if (source.kind === 'none') {
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL tests cannot run under CI=true: ${source.why}`);
     banner([
       'POSTGRESQL TESTS ARE SKIPPED',
-      why,
+      source.why,
       'install PostgreSQL (apt-get install postgresql) or set TRAILKEEP_TEST_PG_URL=postgres://…',
     ]);
     return null;
   }
+  const { bin } = source;
   for (const dir of reapOrphans(bin)) console.warn(`stopped a PostgreSQL left by an interrupted test run: ${dir}`);
   shared.server = await startThrowawayPostgres(bin);
   // Vitest exits through process.exit on Ctrl-C and SIGTERM (a CI timeout): the server stops with

@@ -69,16 +69,41 @@ export function reapOrphans(bin: string): string[] {
   return reaped;
 }
 
-/** bin directory of the newest installed PostgreSQL with initdb and pg_ctl, if any. */
+/** A bin directory a throwaway server can be run from: it has both initdb and pg_ctl. */
+export function isUsableBin(bin: string): boolean {
+  return existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'));
+}
+
+/** bin directory of the newest installed PostgreSQL (a numeric version folder) with initdb and pg_ctl, if any. */
 export function findPostgresBin(root = PG_ROOT): string | undefined {
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
-    .filter(
-      (v) =>
-        /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')),
-    )
+    .filter((v) => /^\d+$/.test(v) && isUsableBin(join(root, v, 'bin')))
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
+}
+
+export type PostgresSource =
+  { kind: 'url'; url: string } | { kind: 'bin'; bin: string } | { kind: 'none'; why: string };
+
+/**
+ * Where the test run gets PostgreSQL from: TRAILKEEP_TEST_PG_URL, else TRAILKEEP_TEST_PG_BIN (a
+ * bin directory elsewhere: Homebrew, /usr/local/pgsql), else the newest /usr/lib/postgresql/<n>/bin.
+ * The one rule for both vitest.config.ts (whether the `postgres` project runs) and the global
+ * setup (what it starts), so the two cannot disagree.
+ */
+export function postgresSource(env: NodeJS.ProcessEnv = process.env, root = PG_ROOT): PostgresSource {
+  if (env.TRAILKEEP_TEST_PG_URL) return { kind: 'url', url: env.TRAILKEEP_TEST_PG_URL };
+  const explicit = env.TRAILKEEP_TEST_PG_BIN;
+  if (explicit) {
+    return isUsableBin(explicit)
+      ? { kind: 'bin', bin: explicit }
+      : { kind: 'none', why: `no initdb and pg_ctl in TRAILKEEP_TEST_PG_BIN=${explicit}` };
+  }
+  const found = findPostgresBin(root);
+  return found === undefined
+    ? { kind: 'none', why: `no initdb and pg_ctl under ${root}/<version>/bin and TRAILKEEP_TEST_PG_URL is not set` }
+    : { kind: 'bin', bin: found };
 }
 
 async function freeLoopbackPort(): Promise<number> {

@@ -20,7 +20,8 @@ export const CreateTenantSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const TenantParamsSchema = Type.Object({ id: Type.String({ maxLength: 64 }) });
+// Ids that cannot exist are refused by pattern before any lookup (PostgreSQL text cannot hold NUL).
+export const TenantParamsSchema = Type.Object({ id: Type.String({ pattern: TENANT_ID_PATTERN }) });
 
 export const ApiKeySchema = Type.Object({
   id: Type.String(),
@@ -49,8 +50,8 @@ export const CreateKeySchema = Type.Object(
 );
 
 export const ListKeysQuerySchema = Type.Object(
-  { tenant_id: Type.Optional(Type.String({ maxLength: 64 })) },
+  { tenant_id: Type.Optional(Type.String({ pattern: TENANT_ID_PATTERN })) },
   { additionalProperties: false },
 );
 
-export const KeyParamsSchema = Type.Object({ id: Type.String({ maxLength: 128 }) });
+export const KeyParamsSchema = Type.Object({ id: Type.String({ maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }) });

@@ -13,7 +13,9 @@ type Loose<T> = { [K in keyof T]: T[K] | undefined };
 
 /** Copies only the keys whose value is defined: sealed JSON never carries `undefined`. */
 export function defined<T extends object>(value: Loose<T>): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as T;
 }
 
 export function toEventDraft(input: EventInput, now: Date): EventDraft {
@@ -52,18 +54,18 @@ export function toEventDraft(input: EventInput, now: Date): EventDraft {
  * (resource, timestamp, sequence_number, created_at, prev_hash, hash) so fact0 clients read it unchanged.
  */
 export function toNativeEvent(event: AuditEvent): Record<string, unknown> {
-  const { integrity, ...canonical } = event;
-  return defined<Record<string, unknown>>({
-    ...canonical,
-    resource: event.target,
+  const { integrity } = event;
+  const native: Record<string, unknown> = {
+    ...event,
     timestamp: event.occurred_at,
     sequence_number: event.sequence,
     created_at: event.received_at,
     prev_hash: integrity.prev_hash,
     hash: integrity.hash,
     sha256: integrity.sha256,
-    integrity,
-  });
+  };
+  if (event.target !== undefined) native.resource = event.target;
+  return native;
 }
 
 type RangeQuery = Partial<Record<`${string}_${'gt' | 'gte' | 'lt' | 'lte'}`, unknown>>;

@@ -1,5 +1,5 @@
 /** Native event API: ingest (single, batch; sync or async) and query. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { isTrailkeepError, TrailkeepError } from '../../domain/errors.js';
 import type { AppendResult } from '../../domain/log-append.js';
@@ -40,8 +40,18 @@ function throwIfConflict(result: AppendResult): asserts result is Exclude<Append
   }
 }
 
-/** Validates one batch item on its own, so one bad item does not sink the others. */
-function draftOrError(item: unknown, index: number, now: Date): EventDraft | TrailkeepError {
+/** Prefixes an item's error field with its place in the batch (`events.3.metadata`). */
+function itemError(error: TrailkeepError, index: number): TrailkeepError {
+  const field = error.field === undefined ? `events.${index}` : `events.${index}.${error.field}`;
+  return new TrailkeepError(error.code, error.message, { field });
+}
+
+/**
+ * Validates one batch item on its own, so one bad item does not sink the others. Bad input is
+ * always a TrailkeepError; anything else is a bug, logged, and still only fails its own item, so
+ * the valid items of the batch are stored all the same.
+ */
+function draftOrError(item: unknown, index: number, now: Date, log: FastifyBaseLogger): EventDraft | TrailkeepError {
   if (!validateItem(item)) {
     const first = validateItem.errors![0]!;
     const field = errorField(first, `events.${index}`);
@@ -50,9 +60,12 @@ function draftOrError(item: unknown, index: number, now: Date): EventDraft | Tra
   try {
     return toEventDraft(item, now);
   } catch (error) {
-    if (!isTrailkeepError(error)) throw error;
-    const field = error.field === undefined ? `events.${index}` : `events.${index}.${error.field}`;
-    return new TrailkeepError(error.code, error.message, { field });
+    if (isTrailkeepError(error)) return itemError(error, index);
+    log.error({ err: error, item: index }, 'unhandled error in a batch item');
+    return itemError(
+      new TrailkeepError('TK_ERR_INTERNAL', 'internal error; see the server log for this request id'),
+      index,
+    );
   }
 }
 
@@ -107,7 +120,7 @@ export function eventsRoutes(services: AppServices): FastifyPluginAsync {
       async (request, reply) => {
         const tenant = await access.tenantForEvents(principalOf(request), requestedTenant(request), 'events:write');
         const now = new Date();
-        const prepared = request.body.events.map((item, i) => draftOrError(item, i, now));
+        const prepared = request.body.events.map((item, i) => draftOrError(item, i, now, request.log));
         const drafts = prepared.filter((p): p is EventDraft => !(p instanceof TrailkeepError));
         const appended = drafts.length > 0 ? await ingest.ingest(tenant.id, drafts) : [];
         let next = 0;

@@ -1,8 +1,9 @@
 /** JSON schemas of the verifiable-log API: checkpoints, keys, proofs, tiles, exports, erasures. */
 import { Type, type Static } from 'typebox';
+import { TENANT_ID_PATTERN } from '../../domain/admin-service.js';
 
 const tenantId = Type.Optional(
-  Type.String({ maxLength: 64, description: 'Tenant to act on (admin keys; or X-Tenant-Id)' }),
+  Type.String({ pattern: TENANT_ID_PATTERN, description: 'Tenant to act on (admin keys; or X-Tenant-Id)' }),
 );
 const size = (description: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
 

@@ -3,6 +3,7 @@
  * "the database cannot take this now" (connection lost or refused, failover, lock or statement
  * timeout, deadlock, serialization failure, out of resources) is TK_ERR_UNAVAILABLE with a
  * Retry-After, so clients retry with the same event ids (idempotent) instead of seeing a 500.
+ * Anything unknown is TK_ERR_INTERNAL (a 500), never the native error itself.
  */
 import { TrailkeepError, isTrailkeepError } from '../../domain/errors.js';
 
@@ -50,11 +51,34 @@ const CONSTRAINT_ERRORS: Record<string, () => TrailkeepError> = {
 interface NativeError {
   code?: unknown;
   constraint?: unknown;
+  table?: unknown;
   message?: unknown;
 }
 
 function unavailable(reason: string): TrailkeepError {
   return new TrailkeepError('TK_ERR_UNAVAILABLE', `database unavailable (${reason})`, { retryAfter: 1 });
+}
+
+/**
+ * A native error no rule here knows: a bug, or a state nobody planned for. It is a 500 with a
+ * detail that says nothing about SQL; the native error rides along as `cause` for the server log.
+ */
+function internal(error: unknown): TrailkeepError {
+  return new TrailkeepError('TK_ERR_INTERNAL', 'internal storage error; see the server log', { cause: error });
+}
+
+/**
+ * An insert routed to events_default while maintenance created the row's month: PostgreSQL routed
+ * the row before the partition existed and re-checks the default partition's (now narrower) bound
+ * once it gets its lock. Retrying routes the row to the new month.
+ */
+function routedBeforeNewPartition({ code, table, message }: NativeError): boolean {
+  return (
+    code === '23514' &&
+    table === 'events_default' &&
+    typeof message === 'string' &&
+    message.includes('violates partition constraint')
+  );
 }
 
 /** True when the error means the connection itself is unusable and must not go back to the pool. */
@@ -66,27 +90,38 @@ export function isConnectionLost(error: unknown): boolean {
   return typeof message === 'string' && BROKEN_CONNECTION.test(message);
 }
 
-/** Maps native errors to domain errors; domain errors pass through, unknown ones stay as they are (500). */
-export function translatePgError(error: unknown): unknown {
-  if (isTrailkeepError(error)) return error;
-  const { code, constraint, message } = (error ?? {}) as NativeError;
+/** The domain error a native error stands for, when one of the rules above knows it. */
+function knownError(error: unknown): TrailkeepError | undefined {
+  const native = (error ?? {}) as NativeError;
+  const { code, constraint, message } = native;
   if (typeof code === 'string') {
     if (SOCKET_ERRORS.has(code) || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_CLASSES.has(code.slice(0, 2))) {
       return unavailable(code);
     }
+    if (routedBeforeNewPartition(native)) return unavailable('partition created concurrently');
     if ((code === '23505' || code === '23503') && typeof constraint === 'string') {
       const mapped = CONSTRAINT_ERRORS[constraint];
       if (mapped) return mapped();
     }
   }
   if (typeof message === 'string' && BROKEN_CONNECTION.test(message)) return unavailable('connection lost');
-  return error;
+  return undefined;
+}
+
+/**
+ * Maps native errors to domain errors; domain errors pass through. Whatever else comes out of pg
+ * is TK_ERR_INTERNAL with the native error as its cause, so no pg type leaves this folder.
+ */
+export function translatePgError(error: unknown): TrailkeepError {
+  if (isTrailkeepError(error)) return error;
+  return knownError(error) ?? internal(error);
 }
 
 /** Errors while acquiring a connection: whatever the cause, the database cannot be reached. */
 export function translateConnectError(error: unknown): TrailkeepError {
-  const translated = translatePgError(error);
-  if (isTrailkeepError(translated)) return translated;
+  if (isTrailkeepError(error)) return error;
+  const known = knownError(error);
+  if (known) return known;
   const { code } = (error ?? {}) as NativeError;
   return unavailable(typeof code === 'string' ? code : 'cannot connect');
 }

@@ -56,14 +56,26 @@ function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 }
 
+/**
+ * PostgreSQL text cannot hold NUL (a parameter with one fails the whole statement). Free-text
+ * columns store it escaped (encodeText); the others never hold one, so a value with NUL matches
+ * no row, which is what SQLite answers for it too.
+ */
+function textCondition(b: Builder, column: string, op: string, value: string, freeText: boolean): string {
+  if (freeText) return `e.${column} ${op} ${b.param(encodeText(value))}`;
+  return value.includes('\0') ? 'false' : `e.${column} ${op} ${b.param(value)}`;
+}
+
 /** Conditions on `events e` for a tenant's events matching the filters, full text included. */
 function addFilters(b: Builder, tenantId: string, filters: EventFilters): void {
   b.where.push(`e.tenant_id = ${b.param(tenantId)}`);
   for (const [key, [column, freeText]] of Object.entries(EQUALITY_COLUMNS)) {
     const value = filters[key as keyof typeof EQUALITY_COLUMNS];
-    if (value !== undefined) b.where.push(`e.${column} = ${b.param(freeText ? encodeText(value) : value)}`);
+    if (value !== undefined) b.where.push(textCondition(b, column, '=', value, freeText));
   }
-  if (filters.actionPrefix !== undefined) b.where.push(`e.action LIKE ${b.param(likePrefix(filters.actionPrefix))}`);
+  if (filters.actionPrefix !== undefined) {
+    b.where.push(textCondition(b, 'action', 'LIKE', likePrefix(filters.actionPrefix), false));
+  }
   b.range('occurred_at', filters.occurredAt);
   b.range('received_at', filters.receivedAt, '::timestamptz', clampReceived);
   b.range('seq', filters.sequence);

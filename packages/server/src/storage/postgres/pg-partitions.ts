@@ -44,14 +44,28 @@ export async function listEventPartitions(client: PgClient): Promise<Set<string>
  * Creates a month whose rows already sit in the default partition: in one transaction the rows
  * move into a new table, which is then attached (PostgreSQL refuses to attach a range that the
  * default partition still holds rows of). Indexes are created on attach to match the parent's.
+ *
+ * Appends may be landing in the default partition all the while (that is why it has rows). The
+ * transaction therefore first takes the default partition in ACCESS EXCLUSIVE mode: from before
+ * the rows are read until the month is attached, no append can commit a row there, so none can
+ * be left behind by the move (or be deleted without being copied) and the attach cannot find a
+ * straggler. Appends wait for the lock instead (bounded by the caller's lock_timeout); those that
+ * had already routed a row to the default partition get a retryable error (pg-errors.ts). ATTACH
+ * takes this very lock anyway: taking it first, rather than upgrading to it, also means the
+ * transaction never holds a weaker lock on the partition while waiting for the strong one, which
+ * could deadlock with an append that read the partition and then wants to insert.
  */
 async function createMonthFromDefault(client: PgClient, month: MonthRange): Promise<void> {
   const range = 'received_at >= $1::timestamptz AND received_at < $2::timestamptz';
   await client.query('BEGIN');
   try {
+    await client.query('LOCK TABLE events_default IN ACCESS EXCLUSIVE MODE');
     await client.query(`CREATE TABLE ${month.name} (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-    await client.query(`INSERT INTO ${month.name} SELECT * FROM events_default WHERE ${range}`, [month.from, month.to]);
-    await client.query(`DELETE FROM events_default WHERE ${range}`, [month.from, month.to]);
+    // One statement, so the rows inserted are by construction the rows deleted.
+    await client.query(
+      `WITH moved AS (DELETE FROM events_default WHERE ${range} RETURNING *) INSERT INTO ${month.name} SELECT * FROM moved`,
+      [month.from, month.to],
+    );
     await client.query(
       `ALTER TABLE events ATTACH PARTITION ${month.name} FOR VALUES FROM ('${month.from}') TO ('${month.to}')`,
     );

@@ -13,7 +13,8 @@ import { buildEventCount, buildEventQuery } from './pg-event-query.js';
 import { findExisting, insertRows, lockHeads, updateHeads } from './pg-event-writer.js';
 import { applyPgMigrations, withSchemaLock } from './pg-migrate.js';
 import { ensureEventPartitions } from './pg-partitions.js';
-import { createPool, inTransaction, withClient, type PgPool } from './pg-pool.js';
+import { translatePgError } from './pg-errors.js';
+import { createPool, inTransaction, withClient, type PgClient, type PgPool } from './pg-pool.js';
 import { createPgTargetTypes } from './pg-target-types.js';
 import { createPgTree } from './pg-tree.js';
 import {
@@ -36,29 +37,77 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How often partitions for the coming months are checked; 0 disables (tests). Default 1 h. */
   maintenanceIntervalMs?: number;
+  /** How soon a failed partition check (at start or later) is tried again. Default 1 min. */
+  maintenanceRetryMs?: number;
+  /** Told of each failed partition check, which is retried; default: a process warning. */
+  onMaintenanceError?: (error: TrailkeepError) => void;
+}
+
+/** What one migration run did. */
+export interface PostgresMigration {
+  /** Schema versions applied by this run; empty when the schema was up to date. */
+  applied: number[];
+  /** Event partitions created by this run. */
+  partitions: string[];
+  /**
+   * Set when partitions could not be created because another session held a lock too long: the
+   * server starts anyway (rows of a month without partition wait in events_default) and its
+   * maintenance retries.
+   */
+  partitionsDeferred: TrailkeepError | undefined;
 }
 
 const HEAD_SQL =
   'SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at FROM log_heads h JOIN tenants t ON t.id = h.tenant_id WHERE h.tenant_id = $1';
 
+/** SQLSTATEs of a lock wait given up (lock_timeout) or broken (deadlock): busy now, not broken. */
+const LOCK_BUSY = new Set(['55P03', '40P01']);
+
+/**
+ * Creates the coming months' partitions, or reports why not when a lock was busy. Partition DDL
+ * waits at most its 2 s lock_timeout for running queries; at start that must not keep a server
+ * from starting, since nothing needs the partition yet (events_default takes the rows).
+ */
+async function ensurePartitionsOrDefer(
+  client: PgClient,
+): Promise<Pick<PostgresMigration, 'partitions' | 'partitionsDeferred'>> {
+  try {
+    return { partitions: await ensureEventPartitions(client), partitionsDeferred: undefined };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !LOCK_BUSY.has(code)) throw error;
+    return { partitions: [], partitionsDeferred: translatePgError(error) };
+  }
+}
+
 /**
  * Applies migrations and creates the coming months' partitions, under the schema lock. No
  * statement timeout here: a migration on a large table, or waiting for another instance's, may
- * take longer than a request would be allowed to.
+ * take longer than a request would be allowed to. Migrations wait for their locks as long as it
+ * takes; partition creation does not (see ensurePartitionsOrDefer).
  */
-export async function migratePostgres(pool: PgPool): Promise<number[]> {
+export async function migratePostgres(pool: PgPool): Promise<PostgresMigration> {
   return withClient(pool, async (client) => {
     await client.query('SET statement_timeout = 0');
     try {
       return await withSchemaLock(client, async () => {
         const applied = await applyPgMigrations(client);
-        await ensureEventPartitions(client);
-        return applied;
+        return { applied, ...(await ensurePartitionsOrDefer(client)) };
       });
     } finally {
       await client.query('RESET statement_timeout');
     }
   });
+}
+
+/** Migrates a database on a connection of its own, then closes it (`trailkeep migrate`). */
+export async function migratePostgresDatabase(connectionString: string): Promise<PostgresMigration> {
+  const pool = createPool({ connectionString, poolSize: 1 });
+  try {
+    return await migratePostgres(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 function appendAll(pool: PgPool, groups: readonly TenantAppend[]): Promise<AppendResult[][]> {
@@ -90,26 +139,57 @@ function appendAll(pool: PgPool, groups: readonly TenantAppend[]): Promise<Appen
   });
 }
 
-function startMaintenance(pool: PgPool, intervalMs: number): () => void {
+function warnMaintenance(error: TrailkeepError): void {
+  process.emitWarning(`event partition maintenance failed and will be retried: ${error.message}`, {
+    code: 'TRAILKEEP_PARTITIONS',
+  });
+}
+
+/**
+ * Checks the coming months' partitions every `maintenanceIntervalMs`, and sooner after a failure
+ * (a lock timeout behind a long query): the default partition takes rows meanwhile, so nothing is
+ * lost by waiting, but rows there must be moved before they pile up. Returns the stop function.
+ */
+function startMaintenance(pool: PgPool, options: PostgresStoreOptions, retrySoon: boolean): () => void {
+  const intervalMs = options.maintenanceIntervalMs ?? 3_600_000;
   if (intervalMs <= 0) return () => undefined;
-  // Failures (a lock timeout behind a long query) are retried on the next run; the default
-  // partition takes rows meanwhile, so nothing is lost by waiting.
-  const timer = setInterval(() => {
-    withClient(pool, (client) => withSchemaLock(client, () => ensureEventPartitions(client))).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const retryMs = Math.min(options.maintenanceRetryMs ?? 60_000, intervalMs);
+  const report = options.onMaintenanceError ?? warnMaintenance;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (ms: number): void => {
+    if (stopped) return;
+    timer = setTimeout(check, ms);
+    timer.unref();
+  };
+  const check = (): void => {
+    withClient(pool, (client) => withSchemaLock(client, () => ensureEventPartitions(client))).then(
+      () => schedule(intervalMs),
+      (error: unknown) => {
+        if (stopped) return; // the pool was closed under it
+        report(translatePgError(error));
+        schedule(retryMs);
+      },
+    );
+  };
+  schedule(retrySoon ? retryMs : intervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<AuditStore> {
   const pool = createPool({ connectionString: options.connectionString, poolSize: options.poolSize ?? 10 });
+  let migration: PostgresMigration;
   try {
-    await migratePostgres(pool);
+    migration = await migratePostgres(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
-  const stopMaintenance = startMaintenance(pool, options.maintenanceIntervalMs ?? 3_600_000);
+  if (migration.partitionsDeferred) (options.onMaintenanceError ?? warnMaintenance)(migration.partitionsDeferred);
+  const stopMaintenance = startMaintenance(pool, options, migration.partitionsDeferred !== undefined);
   const query = <R extends object>(text: string, values: unknown[] = []): Promise<R[]> =>
     withClient(pool, async (client) => (await client.query<R>(text, values)).rows);
   const one = async <R extends object>(text: string, values: unknown[]): Promise<R | undefined> =>

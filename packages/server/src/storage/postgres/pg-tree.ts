@@ -16,6 +16,7 @@ import type {
   TreeState,
 } from '../../domain/tree.js';
 import type { TreeStore } from '../port.js';
+import { translatePgError } from './pg-errors.js';
 import { inTransaction, withClient, type PgClient, type PgPool } from './pg-pool.js';
 
 interface CheckpointRow {
@@ -154,14 +155,20 @@ async function integrateOne(
   step: TreeIntegrationStep,
 ): Promise<TreeIntegrationResult> {
   await client.query('SAVEPOINT tenant_tree');
+  let planning = false;
   try {
-    const plan = step.plan(await readInput(client, tenantId, step));
+    const input = await readInput(client, tenantId, step);
+    planning = true;
+    const plan = step.plan(input);
+    planning = false;
     await writePlan(client, tenantId, plan);
     await client.query('RELEASE SAVEPOINT tenant_tree');
     return plan.outcome;
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT tenant_tree');
-    return { tenantId, error };
+    // The plan's errors are the domain's own (a missing tile, a tree that does not fit); anything
+    // else came from pg and is translated like every driver error, so no pg type leaves here.
+    return { tenantId, error: planning ? error : translatePgError(error) };
   }
 }
 

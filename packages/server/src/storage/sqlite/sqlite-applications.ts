@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Application, ApplicationRecord } from '../../domain/application.js';
 import type { ApplicationStore } from '../port.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import type { SqliteGate } from './sqlite-gate.js';
 
 interface ApplicationRow {
   tenant_id: string;
@@ -34,16 +34,7 @@ function toApplication(row: ApplicationRow): Application {
   };
 }
 
-/** better-sqlite3 is synchronous; `async` turns its exceptions into rejections, translated. */
-async function run<T>(fn: () => T): Promise<T> {
-  try {
-    return fn();
-  } catch (error) {
-    throw translateSqliteError(error);
-  }
-}
-
-export function createSqliteApplications(db: Database.Database): ApplicationStore {
+export function createSqliteApplications(db: Database.Database, gate: SqliteGate): ApplicationStore {
   const stmt = {
     list: db.prepare<[string], ApplicationRow>(`${SELECT_APPLICATION} WHERE a.tenant_id = ? ORDER BY a.key`),
     byKey: db.prepare<[string, string], ApplicationRow>(`${SELECT_APPLICATION} WHERE a.tenant_id = ? AND a.key = ?`),
@@ -84,18 +75,19 @@ export function createSqliteApplications(db: Database.Database): ApplicationStor
   });
 
   return {
-    listApplications: (tenantId) => run(() => stmt.list.all(tenantId).map(toApplication)),
+    listApplications: (tenantId) => gate.run(() => stmt.list.all(tenantId).map(toApplication)),
     getApplication: (tenantId, key) =>
-      run(() => {
+      gate.run(() => {
         const row = stmt.byKey.get(tenantId, key);
         return row && toApplication(row);
       }),
     getApplicationById: (tenantId, id) =>
-      run(() => {
+      gate.run(() => {
         const row = stmt.byId.get(tenantId, id);
         return row && toApplication(row);
       }),
-    putApplication: (application) => run(() => put.immediate(application)),
-    registerApplicationUse: (application, paramNames) => run(() => register.immediate(application, paramNames)),
+    putApplication: (application) => gate.runDurably(() => put.immediate(application)),
+    registerApplicationUse: (application, paramNames) =>
+      gate.runDurably(() => register.immediate(application, paramNames)),
   };
 }

@@ -1,14 +1,14 @@
 /** Erasure of a data subject on SQLite: ErasureStore. Disclosures, the ip column and full text change; leaves never. */
 import type Database from 'better-sqlite3';
 import type { ErasureStore } from '../port.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import type { SqliteGate } from './sqlite-gate.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sqlite-rows.js';
 
 type ErasureRow = EventRow & { pk: number };
 type Subject = Parameters<ErasureStore['eraseSubject']>[1];
 type Plan = Parameters<ErasureStore['eraseSubject']>[2];
 
-export function createSqliteErasure(db: Database.Database): ErasureStore {
+export function createSqliteErasure(db: Database.Database, gate: SqliteGate): ErasureStore {
   const byActor = db.prepare<[string, string], ErasureRow>(
     `SELECT e.pk, ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = ? AND e.actor_id = ? ORDER BY e.seq`,
   );
@@ -40,12 +40,6 @@ export function createSqliteErasure(db: Database.Database): ErasureStore {
   });
 
   return {
-    eraseSubject: async (tenantId, subject, plan) => {
-      try {
-        return erase.immediate(tenantId, subject, plan);
-      } catch (error) {
-        throw translateSqliteError(error);
-      }
-    },
+    eraseSubject: (tenantId, subject, plan) => gate.runDurably(() => erase.immediate(tenantId, subject, plan)),
   };
 }

@@ -2,17 +2,14 @@
 import type Database from 'better-sqlite3';
 import type { EventCountStore } from '../port.js';
 import { buildEventCount } from './sqlite-event-query.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import type { SqliteGate } from './sqlite-gate.js';
 
-export function createSqliteEventCount(db: Database.Database): EventCountStore {
+export function createSqliteEventCount(db: Database.Database, gate: SqliteGate): EventCountStore {
   return {
-    async countEvents(tenantId, filters) {
-      try {
+    countEvents: (tenantId, filters) =>
+      gate.run(() => {
         const { sql, params } = buildEventCount(tenantId, filters);
         return db.prepare<unknown[], { n: number }>(sql).get(...params)?.n ?? 0;
-      } catch (error) {
-        throw translateSqliteError(error);
-      }
-    },
+      }),
   };
 }

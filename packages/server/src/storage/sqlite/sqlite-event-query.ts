@@ -39,14 +39,20 @@ function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
 }
 
+/** C0 and C1 control characters: separators to the unicode61 tokenizer, like spaces. */
+const CONTROL = /\p{Cc}/gu;
+
 /**
  * Full-text terms as an FTS5 query: every word must appear; a trailing `*` keeps prefix search.
- * Each term is quoted, so user input can never inject FTS5 operators.
+ * Each term is quoted, so user input can never inject FTS5 operators (`AND`, `NEAR(`, `-`, `^`,
+ * `col:`). Control characters inside a term become spaces: the tokenizer splits there anyway, so
+ * no match changes, and a NUL would otherwise end FTS5's query text inside the quotes
+ * ("unterminated string"). `a<NUL>b` thus stays one term, the phrase "a b", as on PostgreSQL.
  */
 export function toFtsQuery(text: string): string | undefined {
   const terms = text
     .split(/\s+/)
-    .map((t) => t.replace(/"/g, ''))
+    .map((t) => t.replace(/"/g, '').replace(CONTROL, ' '))
     .filter((t) => t.replace(/\*$/, '').length > 0)
     .map((t) => (t.endsWith('*') ? `"${t.slice(0, -1)}"*` : `"${t}"`));
   return terms.length > 0 ? terms.join(' ') : undefined;

@@ -1,6 +1,7 @@
 /**
- * The embedded SQLite driver (better-sqlite3). WAL with synchronous=FULL: a commit is on disk
- * before any request it acknowledges is answered, and survives power loss.
+ * The embedded SQLite driver (better-sqlite3). WAL; a commit is on disk before any request it
+ * acknowledges is answered, and survives power loss: appends sync the WAL off the event loop
+ * (sqlite-gate.ts), every other acknowledged write commits with synchronous=FULL.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -24,7 +25,7 @@ import {
   type HeadRow,
   type TenantRow,
 } from './sqlite-rows.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import { createSqliteGate, type SyncFile } from './sqlite-gate.js';
 import { createEventWriter } from './sqlite-event-writer.js';
 import { createSqliteApplications } from './sqlite-applications.js';
 import { createSqliteEventCount } from './sqlite-event-count.js';
@@ -37,6 +38,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Page cache in MiB; a larger cache cuts pages rewritten per batch (DESIGN §5). */
   cacheMiB?: number;
+  /** How the WAL is flushed to disk after an append (tests observe or fail it). */
+  syncFile?: SyncFile;
 }
 
 function openDatabase(options: SqliteStoreOptions): Database.Database {
@@ -66,6 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   applyMigrations(db);
   const statistics = keepStatisticsFresh(db);
   const writer = createEventWriter(db);
+  const gate = createSqliteGate(db, options.syncFile);
   const stmt = {
     head: db.prepare<[string], HeadRow>(
       'SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at FROM log_heads h JOIN tenants t ON t.id = h.tenant_id WHERE h.tenant_id = ?',
@@ -113,23 +117,16 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
     }),
   );
 
-  // better-sqlite3 is synchronous; `async` turns its exceptions into rejections for callers.
-  const run = async <T>(fn: () => T): Promise<T> => {
-    try {
-      return fn();
-    } catch (error) {
-      throw translateSqliteError(error);
-    }
-  };
+  const run = <T>(fn: () => T): Promise<T> => gate.run(fn);
 
   return {
-    ...createSqliteApplications(db),
-    ...createSqliteTargetTypes(db),
-    ...createSqliteEventCount(db),
-    ...createSqliteTree(db),
-    ...createSqliteErasure(db),
+    ...createSqliteApplications(db, gate),
+    ...createSqliteTargetTypes(db, gate),
+    ...createSqliteEventCount(db, gate),
+    ...createSqliteTree(db, gate),
+    ...createSqliteErasure(db, gate),
     capabilities: { name: 'sqlite', concurrentWriters: false },
-    appendBatches: (groups) => run(() => appendAll.immediate(groups)),
+    appendBatches: (groups) => gate.runDurably(() => appendAll.immediate(groups)),
     getLogHead: (tenantId) =>
       run(() => {
         const row = stmt.head.get(tenantId);
@@ -151,7 +148,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
         return rows.map(toStoredEvent);
       }),
     createTenant: (tenant: Tenant) =>
-      run(() => {
+      gate.runDurably(() => {
         db.transaction(() => {
           if (stmt.tenant.get(tenant.id))
             throw new TrailkeepError('TK_ERR_TENANT_EXISTS', `tenant ${tenant.id} already exists`, { field: 'id' });
@@ -171,7 +168,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
       }),
     listTenants: () => run(() => stmt.tenants.all().map(toTenant)),
     createApiKey: (key: ApiKeyRecord) =>
-      run(() => {
+      gate.runDurably(() => {
         stmt.insertKey.run(
           key.id,
           key.tenantId,
@@ -195,12 +192,13 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
       }),
     listApiKeys: (tenantId) =>
       run(() => (tenantId === undefined ? stmt.keys.all() : stmt.keysOfTenant.all(tenantId)).map(toApiKey)),
-    revokeApiKey: (id, revokedAt) => run(() => stmt.revokeKey.run(revokedAt, id).changes > 0),
+    revokeApiKey: (id, revokedAt) => gate.runDurably(() => stmt.revokeKey.run(revokedAt, id).changes > 0),
     countActiveApiKeys: () => run(() => stmt.countKeys.get()?.n ?? 0),
     ping: () => run(() => void db.prepare('SELECT 1').get()),
     close: () =>
       run(() => {
         clearInterval(statistics);
+        gate.close();
         db.close();
       }),
   };

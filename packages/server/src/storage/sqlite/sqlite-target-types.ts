@@ -1,17 +1,9 @@
 /** Stable per-tenant numbers of target types (seed 003's content_type) on SQLite: TargetTypeStore. */
 import type Database from 'better-sqlite3';
 import type { TargetTypeStore } from '../port.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import type { SqliteGate } from './sqlite-gate.js';
 
-async function run<T>(fn: () => T): Promise<T> {
-  try {
-    return fn();
-  } catch (error) {
-    throw translateSqliteError(error);
-  }
-}
-
-export function createSqliteTargetTypes(db: Database.Database): TargetTypeStore {
+export function createSqliteTargetTypes(db: Database.Database, gate: SqliteGate): TargetTypeStore {
   const stmt = {
     numberOf: db.prepare<[string, string], { number: number }>(
       'SELECT number FROM target_types WHERE tenant_id = ? AND type = ?',
@@ -42,7 +34,7 @@ export function createSqliteTargetTypes(db: Database.Database): TargetTypeStore 
   });
 
   return {
-    numberTargetTypes: (tenantId, types) => run(() => numberAll.immediate(tenantId, types)),
-    targetTypeByNumber: (tenantId, number) => run(() => stmt.typeOf.get(tenantId, number)?.type),
+    numberTargetTypes: (tenantId, types) => gate.runDurably(() => numberAll.immediate(tenantId, types)),
+    targetTypeByNumber: (tenantId, number) => gate.run(() => stmt.typeOf.get(tenantId, number)?.type),
   };
 }

@@ -17,7 +17,7 @@ import type {
   TreeState,
 } from '../../domain/tree.js';
 import type { TreeStore } from '../port.js';
-import { translateSqliteError } from './sqlite-errors.js';
+import type { SqliteGate } from './sqlite-gate.js';
 
 interface StateRow {
   size: number;
@@ -44,14 +44,6 @@ function toCheckpoint(row: CheckpointRow): SignedCheckpoint {
     signedAt: row.signed_at,
     milestone: row.milestone === 1,
   };
-}
-
-async function run<T>(fn: () => T): Promise<T> {
-  try {
-    return fn();
-  } catch (error) {
-    throw translateSqliteError(error);
-  }
 }
 
 function prepare(db: Database.Database) {
@@ -92,7 +84,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-export function createSqliteTree(db: Database.Database): TreeStore {
+export function createSqliteTree(db: Database.Database, gate: SqliteGate): TreeStore {
   const stmt = prepare(db);
 
   /** Leaf hashes of [from, to]; a missing sequence would misplace every later leaf, so it stops integration. */
@@ -157,7 +149,7 @@ export function createSqliteTree(db: Database.Database): TreeStore {
 
   return {
     integrateTrees: (tenantIds, step) =>
-      run(() => {
+      gate.run(() => {
         // The tree is derived from events that were durable before it read them, and a root is a
         // function of its leaves: a round lost to a power cut is redone identically (Ed25519
         // signatures are deterministic too). So its commit need not wait for an fsync, which would
@@ -171,29 +163,29 @@ export function createSqliteTree(db: Database.Database): TreeStore {
         }
       }),
     getTreeState: (tenantId) =>
-      run(() => {
+      gate.run(() => {
         const row = stmt.state.get(tenantId);
         return row && { size: row.size, peaks: peaksFromBytes(row.peaks) };
       }),
     getTreeTiles: (tenantId, ids) =>
-      run(() =>
+      gate.run(() =>
         ids.flatMap((id) => {
           const tile = stmt.tile.get(tenantId, id.level, id.index);
           return tile ? [{ level: id.level, index: id.index, hashes: new Uint8Array(tile.hashes) }] : [];
         }),
       ),
     getLeafHashes: (tenantId, from, to) =>
-      run(() => stmt.leaves.all(tenantId, from, to).map((r) => new Uint8Array(Buffer.from(r.leaf_hash, 'hex')))),
+      gate.run(() => stmt.leaves.all(tenantId, from, to).map((r) => new Uint8Array(Buffer.from(r.leaf_hash, 'hex')))),
     getLatestCheckpoint: (tenantId) =>
-      run(() => {
+      gate.run(() => {
         const row = stmt.latest.get(tenantId);
         return row && toCheckpoint(row);
       }),
     getCheckpoint: (tenantId, size) =>
-      run(() => {
+      gate.run(() => {
         const row = stmt.bySize.get(tenantId, size);
         return row && toCheckpoint(row);
       }),
-    listTenantsToIntegrate: () => run(() => stmt.toIntegrate.all().map((r) => r.tenant_id)),
+    listTenantsToIntegrate: () => gate.run(() => stmt.toIntegrate.all().map((r) => r.tenant_id)),
   };
 }

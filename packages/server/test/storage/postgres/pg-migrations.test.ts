@@ -92,15 +92,15 @@ describe.skipIf(!hasPostgres())('PostgreSQL migrations', () => {
     expect(await appliedVersions(url)).toEqual(ALL_VERSIONS);
   });
 
-  it('`trailkeep migrate` migrates the database TRAILKEEP_DATABASE_URL names, and again is a no-op', async () => {
+  it('`trailkeep migrate` migrates the database TRAILKEEP_DATABASE_URL names, says what it applied, and again is a no-op', async () => {
     const { url } = (db = await createTestDatabase({ empty: true }));
     const temp = makeTempDir();
     try {
       const env = { ...process.env, TRAILKEEP_DATABASE_URL: url, TRAILKEEP_DATA_DIR: temp.dir };
-      for (let i = 0; i < 2; i++) {
-        const { stdout } = await run(process.execPath, [BIN, 'migrate'], { env });
-        expect(JSON.parse(stdout)).toMatchObject({ migrated: true, storage: 'postgres' });
-      }
+      const migrate = async () => JSON.parse((await run(process.execPath, [BIN, 'migrate'], { env })).stdout);
+      expect(await migrate()).toMatchObject({ storage: 'postgres', status: 'migrated', applied: ALL_VERSIONS });
+      expect(await appliedVersions(url)).toEqual(ALL_VERSIONS);
+      expect(await migrate()).toMatchObject({ storage: 'postgres', status: 'up to date', applied: [] });
       expect(await appliedVersions(url)).toEqual(ALL_VERSIONS);
     } finally {
       temp.remove();

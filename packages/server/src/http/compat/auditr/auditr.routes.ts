@@ -13,7 +13,7 @@ import { AuditrEventInputSchema } from './auditr.schemas.js';
 
 export function auditrRoutes(services: AppServices): FastifyPluginAsync {
   return async (scope) => {
-    scope.setValidatorCompiler(compatValidatorCompiler);
+    scope.setValidatorCompiler(compatValidatorCompiler());
     useAuditrErrors(scope);
     scope.addHook('onRequest', requireApiKey(services.auth, bearerToken));
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();

@@ -67,10 +67,16 @@ export function toDrfOrder(sort: string | undefined): DrfOrder {
   return chosen;
 }
 
-/** Canonical filters; `targetType` is the type numbered content_type (null: a number no type has). */
+/**
+ * Canonical filters; `targetType` is the type numbered content_type (null: a number no type has).
+ * Null when nothing can match: also for a user or object_id that no result could show (results
+ * show `user` only for safe integers and `object_id` only in 0..2147483647).
+ */
 export function toDrfFilters(query: DrfListQuery, targetType: string | null | undefined): EventFilters | null {
   const occurredAt = timestampRange(query); // validated even when nothing can match
   if (targetType === null) return null;
+  if (query.user !== undefined && !Number.isSafeInteger(query.user)) return null;
+  if (query.object_id !== undefined && query.object_id < 0) return null;
   return defined<EventFilters>({
     targetType,
     targetId: query.object_id === undefined ? undefined : String(query.object_id),

@@ -33,7 +33,7 @@ async function results(targetTypes: TargetTypeService, tenantId: string, events:
 
 export function drfRoutes(services: AppServices): FastifyPluginAsync {
   return async (scope) => {
-    scope.setValidatorCompiler(compatValidatorCompiler);
+    scope.setValidatorCompiler(compatValidatorCompiler({ emptyIsAbsent: true }));
     useDrfErrors(scope);
     scope.addHook('onRequest', requireApiKey(services.auth, drfToken));
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();

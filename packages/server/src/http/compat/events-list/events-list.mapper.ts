@@ -5,9 +5,13 @@ import { defined } from '../../native/event.mapper.js';
 import { integerId } from '../shared/integer-id.js';
 import type { EventsListQuery } from './events-list.schemas.js';
 
-/** The canonical filters, or null when no event can match (a status that is no outcome). */
+/**
+ * The canonical filters, or null when no event can match: a status that is no outcome, or a
+ * user_id beyond the safe integers (items show user_id only for those, so no item has it).
+ */
 export function toEventsListFilters(query: EventsListQuery): EventFilters | null {
   if (query.status !== undefined && !(OUTCOMES as readonly string[]).includes(query.status)) return null;
+  if (query.user_id !== undefined && !Number.isSafeInteger(query.user_id)) return null;
   return defined<EventFilters>({
     category: query.event_group,
     action: query.event_type,

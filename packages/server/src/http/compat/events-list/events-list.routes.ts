@@ -5,17 +5,25 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app.js';
-import { bearerOrApiKey, principalOf, requestedTenant, requireApiKey } from '../../auth.js';
+import { principalOf, requestedTenant, requireApiKey } from '../../auth.js';
 import { compatValidatorCompiler } from '../shared/compat-validation.js';
+import { apiKeyHeader, bearerToken, firstCredential } from '../shared/credentials.js';
 import { useFastApiErrors } from '../shared/fastapi-errors.js';
 import { toEventsListFilters, toEventsListItem } from './events-list.mapper.js';
 import { EventsListQuerySchema } from './events-list.schemas.js';
 
+/**
+ * The page's two credentials: OAuth2PasswordBearer (`Authorization: Bearer`) and `X-API-Key`. An
+ * Authorization header of another scheme (a gateway's `Basic …`) is no bearer token, so X-API-Key
+ * is still read; a bearer token that is present but wrong is a 401 even beside a good X-API-Key.
+ */
+const eventsListCredential = firstCredential(bearerToken, apiKeyHeader);
+
 export function eventsListRoutes(services: AppServices): FastifyPluginAsync {
   return async (scope) => {
-    scope.setValidatorCompiler(compatValidatorCompiler);
-    useFastApiErrors(scope, { location: 'query', credential: bearerOrApiKey });
-    scope.addHook('onRequest', requireApiKey(services.auth, bearerOrApiKey));
+    scope.setValidatorCompiler(compatValidatorCompiler());
+    useFastApiErrors(scope, { location: 'query', credential: eventsListCredential });
+    scope.addHook('onRequest', requireApiKey(services.auth, eventsListCredential));
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get(

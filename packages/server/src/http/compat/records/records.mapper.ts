@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Application } from '../../../domain/application.js';
 import type { AuditEvent, EventBody, EventContext, Target } from '../../../domain/event.js';
 import { checkEventBody, EVENT_LIMITS } from '../../../domain/event-rules.js';
+import { isTrailkeepError, TrailkeepError } from '../../../domain/errors.js';
 import { requestDigest, type EventDraft } from '../../../domain/sealing.js';
 import type { Principal } from '../../../domain/tenancy.js';
 import { defined } from '../../native/event.mapper.js';
@@ -45,7 +46,49 @@ export function recordToDraft(input: RecordInput, app: Application, caller: Reco
     application: { id: app.id, key: app.key },
     metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
   });
-  return { body: checkEventBody(body), requestDigest: requestDigest(input), clientId: false };
+  return { body: checkRecordBody(body, input), requestDigest: requestDigest(input), clientId: false };
+}
+
+const jsonBytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
+
+/** Levels of objects and arrays in a value (a scalar is 0, `{}` is 1), counted up to `cap`. */
+function nesting(value: unknown, cap = 64): number {
+  if (typeof value !== 'object' || value === null || cap === 0) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, nesting(child, cap - 1));
+  return deepest + 1;
+}
+
+/**
+ * The canonical checks, with errors naming the field the client sent: the canonical metadata is
+ * `{params, metadata}`, so what the canonical rules say about `metadata` (its size, its depth,
+ * a value inside it) is about the record's `params` or `metadata`.
+ */
+function checkRecordBody(body: EventBody, input: RecordInput): EventBody {
+  try {
+    return checkEventBody(body);
+  } catch (error) {
+    if (!isTrailkeepError(error) || error.field === undefined) throw error;
+    if (error.code === 'TK_ERR_METADATA_TOO_LARGE') {
+      // Together they are limited; the larger one is the one to shorten.
+      const field = jsonBytes(input.params) >= jsonBytes(input.metadata) ? 'params' : 'metadata';
+      throw new TrailkeepError(
+        'TK_ERR_METADATA_TOO_LARGE',
+        `params and metadata together must be at most ${EVENT_LIMITS.metadataBytes} bytes as JSON`,
+        { field },
+      );
+    }
+    let field: string | undefined;
+    if (error.field === 'metadata') {
+      // A rule about the whole canonical metadata (its nesting): the deeper of the two broke it.
+      field = nesting(input.params) >= nesting(input.metadata) ? 'params' : 'metadata';
+    } else {
+      const inside = /^metadata\.(params|metadata)(\..*)?$/.exec(error.field);
+      if (inside) field = `${inside[1]!}${inside[2] ?? ''}`;
+    }
+    if (field === undefined) throw error;
+    throw new TrailkeepError(error.code, error.message.replace(error.field, field), { field });
+  }
 }
 
 export function toApplicationResponse(app: Application) {

@@ -1,0 +1,115 @@
+/**
+ * Every operation of the SQLite driver runs through this gate: one at a time on the connection,
+ * and appends made durable without blocking the event loop.
+ *
+ * better-sqlite3 is synchronous. With synchronous=FULL each commit waits for its fsync on the event
+ * loop (0.3–2 ms on this kind of disk), and nothing else runs meanwhile: under 50 concurrent
+ * single-event requests that wait was most of the server's time. So appends commit with
+ * synchronous=NORMAL (the WAL frames are written, not synced), then fdatasync the WAL file on
+ * libuv's thread pool, and resolve only after it: the requests they acknowledge are answered once
+ * the events are on disk, exactly as with FULL. While that sync runs, the event loop parses and
+ * seals the next requests, and no other operation gets a turn on the connection, so nothing reads,
+ * integrates or signs an event that is not yet durable. Other writes keep synchronous=FULL.
+ *
+ * A failed sync leaves it unknown what is on disk (fsync errors are not retryable), so the gate
+ * then refuses everything: readiness fails and the operator restarts the server, which recovers
+ * the WAL as SQLite always does.
+ */
+import type Database from 'better-sqlite3';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TrailkeepError } from '../../domain/errors.js';
+import { translateSqliteError } from './sqlite-errors.js';
+
+export interface SqliteGate {
+  /** Runs `fn` on the connection once no durable commit is waiting for its sync. */
+  run<T>(fn: () => T): Promise<T>;
+  /** Runs `fn`, a write transaction, with synchronous=NORMAL; resolves once the WAL is synced. */
+  runDurably<T>(fn: () => T): Promise<T>;
+  /** Closes the WAL file the gate syncs (the database itself is closed by its owner). */
+  close(): void;
+}
+
+/** Flushes a file's data to disk; node:fs fdatasync unless a test brings its own. */
+export type SyncFile = (fd: number) => Promise<void>;
+
+const fdatasyncAsync: SyncFile = (fd) =>
+  new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+
+export function createSqliteGate(db: Database.Database, syncFile: SyncFile = fdatasyncAsync): SqliteGate {
+  let syncing: Promise<void> | undefined;
+  let failure: TrailkeepError | undefined;
+  let walFd: number | undefined;
+
+  async function awaitTurn(): Promise<void> {
+    while (syncing !== undefined) await syncing.catch(() => undefined);
+    if (failure !== undefined) throw failure;
+  }
+
+  function runNow<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+  }
+
+  /** The WAL exists once the connection is in WAL mode; its new directory entry is synced once. */
+  function wal(): number {
+    if (walFd === undefined) {
+      walFd = openSync(`${db.name}-wal`, 'r');
+      const dir = openSync(dirname(db.name), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return walFd;
+  }
+
+  async function syncWal(): Promise<void> {
+    try {
+      await syncFile(wal());
+    } catch (error) {
+      failure = new TrailkeepError(
+        'TK_ERR_UNAVAILABLE',
+        'the database could not be synced to disk; restart the server',
+        {
+          retryAfter: 30,
+          cause: error,
+        },
+      );
+      throw failure;
+    }
+  }
+
+  return {
+    async run(fn) {
+      if (syncing !== undefined || failure !== undefined) await awaitTurn();
+      return runNow(fn);
+    },
+    async runDurably(fn) {
+      await awaitTurn();
+      db.pragma('synchronous = NORMAL');
+      let result: ReturnType<typeof fn>;
+      try {
+        result = runNow(fn);
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+      const sync = syncWal();
+      syncing = sync;
+      try {
+        await sync;
+      } finally {
+        if (syncing === sync) syncing = undefined;
+      }
+      return result;
+    },
+    close() {
+      if (walFd !== undefined) closeSync(walFd);
+      walFd = undefined;
+    },
+  };
+}
