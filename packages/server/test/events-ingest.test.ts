@@ -78,6 +78,16 @@ describe('POST /v1/events', () => {
     });
     expect(res.statusCode).toBe(202);
   });
+
+  it('looks past an Authorization header of another scheme (a gateway’s Basic) to X-API-Key', async () => {
+    const basic = 'Basic ' + Buffer.from('gateway:secret').toString('base64');
+    const post = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/v1/events', headers, payload: sampleEvent() });
+    expect((await post({ authorization: basic, 'x-api-key': key })).statusCode).toBe(202);
+    expect((await post({ authorization: basic })).statusCode).toBe(401);
+    // A Bearer credential is the one meant: a wrong one is refused even beside a good X-API-Key.
+    expect((await post({ authorization: 'Bearer tk_live_wrong', 'x-api-key': key })).statusCode).toBe(401);
+  });
 });
 
 describe('idempotency by client id', () => {

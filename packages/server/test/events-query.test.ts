@@ -267,6 +267,62 @@ describe('cursor stability while events arrive', () => {
       await app.close();
     }
   });
+
+  it('keeps filtered and full-text pages stable while matching and other events arrive', async () => {
+    const app = await createTestApp();
+    try {
+      const k = await app.tenantWithKey('live');
+      let n = 0;
+      // Every batch mixes events the filter matches with events it does not (other action, or no needle).
+      const send = (count: number) =>
+        app.call(k, {
+          method: 'POST',
+          url: '/v1/events/batch',
+          payload: {
+            events: Array.from({ length: count }, () => {
+              const i = n++;
+              const action = i % 3 === 2 ? 'document.delete' : 'document.update';
+              return sampleEvent({ action, summary: i % 4 === 3 ? `plain ${i}` : `needle ${i}` });
+            }),
+          },
+        });
+      await send(60);
+      const filter = 'action=document.update&q=needle';
+
+      const walk = async (order: 'asc' | 'desc'): Promise<number[]> => {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const [pageRes]: [Awaited<ReturnType<TestApp['call']>>, unknown] = await Promise.all([
+            app.call(k, {
+              method: 'GET',
+              url: `/v1/events?${filter}&limit=4&order=${order}${cursor ? `&cursor=${cursor}` : ''}`,
+            }),
+            send(6),
+          ]);
+          const page = pageRes.json<{ data: Array<{ sequence: number }>; next_cursor: string | null }>();
+          seen.push(...page.data.map((e) => e.sequence));
+          cursor = page.next_cursor;
+          pages += 1;
+        } while (cursor !== null && pages < 200);
+        return seen;
+      };
+      // Which sequences match, by the rule the batches were built with (sequence s is item s - 1).
+      const matches = (s: number): boolean => (s - 1) % 3 !== 2 && (s - 1) % 4 !== 3;
+
+      const desc = await walk('desc');
+      const expectedDesc = Array.from({ length: desc[0]! }, (_, i) => desc[0]! - i).filter(matches);
+      expect(desc).toEqual(expectedDesc);
+
+      const asc = await walk('asc');
+      const expectedAsc = Array.from({ length: asc.at(-1)! }, (_, i) => i + 1).filter(matches);
+      expect(asc).toEqual(expectedAsc);
+      expect(asc.length).toBeGreaterThan(desc.length);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('GET /v1/events/{id}', () => {

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../domain/auth-service.js';
 import type { Principal } from '../domain/tenancy.js';
+import { apiKeyHeader, bearerToken, firstCredential, type CredentialExtractor } from './credentials.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,22 +10,11 @@ declare module 'fastify' {
   }
 }
 
-/** The key a request carries in one of the native styles, if any. */
-export function bearerOrApiKey(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1] ?? '';
-  }
-  const apiKey = request.headers['x-api-key'];
-  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
-}
+/** The key a request carries in one of the native styles, if any (another scheme, e.g. a gateway's Basic, is skipped). */
+export const bearerOrApiKey: CredentialExtractor = firstCredential(bearerToken, apiKeyHeader);
 
 /** A preHandler that resolves the caller's principal or answers 401 through the scope's error handler. */
-export function requireApiKey(
-  auth: AuthService,
-  extractKey: (request: FastifyRequest) => string | undefined = bearerOrApiKey,
-) {
+export function requireApiKey(auth: AuthService, extractKey: CredentialExtractor = bearerOrApiKey) {
   return async (request: FastifyRequest): Promise<void> => {
     request.principal = await auth.authenticate(extractKey(request));
   };

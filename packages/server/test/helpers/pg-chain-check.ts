@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { ChainReport } from './chain-check.js';
+import { checkSealedContents, type ChainReport } from './chain-check.js';
 
 function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -16,6 +16,7 @@ interface Row {
   id: string;
   sealed_body: string;
   body_digest: string;
+  disclosures: unknown;
   entry: string;
   leaf_hash: string;
   received_at: string;
@@ -26,7 +27,7 @@ export async function verifyStoredChainPg(url: string, tenantId: string): Promis
   await client.connect();
   try {
     const { rows } = await client.query<Row>(
-      `SELECT seq::text AS seq, id, sealed_body, body_digest, entry, leaf_hash,
+      `SELECT seq::text AS seq, id, sealed_body, body_digest, disclosures, entry, leaf_hash,
               to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS received_at
          FROM events e WHERE e.tenant_id = $1 ORDER BY e.seq`,
       [tenantId],
@@ -56,6 +57,7 @@ export async function verifyStoredChainPg(url: string, tenantId: string): Promis
         throw new Error(`sequence ${seq}: body digest`);
       if (entry.rcv !== row.received_at || entry.rcv < lastRcv) throw new Error(`sequence ${seq}: received_at`);
       if (entry.log !== `localhost/t/${tenantId}`) throw new Error(`sequence ${seq}: origin ${entry.log}`);
+      checkSealedContents(seq, row.entry, row.sealed_body, row.disclosures);
       prev = leaf;
       lastRcv = entry.rcv;
     });

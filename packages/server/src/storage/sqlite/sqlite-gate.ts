@@ -9,7 +9,8 @@
  * libuv's thread pool, and resolve only after it: the requests they acknowledge are answered once
  * the events are on disk, exactly as with FULL. While that sync runs, the event loop parses and
  * seals the next requests, and no other operation gets a turn on the connection, so nothing reads,
- * integrates or signs an event that is not yet durable. Other writes keep synchronous=FULL.
+ * integrates or signs an event that is not yet durable. Every acknowledged write of the driver
+ * (tenants, keys, applications, erasures too) goes through runDurably.
  *
  * A failed sync leaves it unknown what is on disk (fsync errors are not retryable), so the gate
  * then refuses everything: readiness fails and the operator restarts the server, which recovers

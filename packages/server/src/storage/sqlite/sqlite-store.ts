@@ -1,7 +1,8 @@
 /**
  * The embedded SQLite driver (better-sqlite3). WAL; a commit is on disk before any request it
- * acknowledges is answered, and survives power loss: appends sync the WAL off the event loop
- * (sqlite-gate.ts), every other acknowledged write commits with synchronous=FULL.
+ * acknowledges is answered, and survives power loss: every acknowledged write (appends, tenants,
+ * keys, applications, erasures) syncs the WAL off the event loop before it resolves
+ * (sqlite-gate.ts). The connection's default stays synchronous=FULL for anything else (migrations).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';

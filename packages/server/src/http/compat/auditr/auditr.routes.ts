@@ -6,7 +6,7 @@ import { tenantForOrgWrite } from '../../../domain/org-access.js';
 import type { AppServices } from '../../app.js';
 import { principalOf, requireApiKey } from '../../auth.js';
 import { compatValidatorCompiler } from '../shared/compat-validation.js';
-import { bearerToken } from '../shared/credentials.js';
+import { bearerToken } from '../../credentials.js';
 import { useAuditrErrors } from './auditr.errors.js';
 import { auditrToDraft, toAuditrEvent } from './auditr.mapper.js';
 import { AuditrEventInputSchema } from './auditr.schemas.js';

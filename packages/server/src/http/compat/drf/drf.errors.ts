@@ -6,7 +6,7 @@ import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrailkeepError } from '../../../domain/errors.js';
 import { HTTP_STATUS, toTrailkeepError } from '../../problem.js';
-import { drfToken, sentCredential } from '../shared/credentials.js';
+import { drfToken, sentCredential } from '../../credentials.js';
 
 /** Django's own words for each kind of invalid value. */
 function message(error: ErrorObject): string {

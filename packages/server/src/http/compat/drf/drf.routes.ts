@@ -10,7 +10,7 @@ import type { TargetTypeService } from '../../../domain/target-type-service.js';
 import type { AppServices } from '../../app.js';
 import { principalOf, requestedTenant, requireApiKey } from '../../auth.js';
 import { compatValidatorCompiler } from '../shared/compat-validation.js';
-import { drfToken } from '../shared/credentials.js';
+import { drfToken } from '../../credentials.js';
 import { useDrfErrors } from './drf.errors.js';
 import { toDrfEvent, toDrfFilters, toDrfOrder } from './drf.mapper.js';
 import { DRF_DEFAULT_LIMIT, DrfEventParamsSchema, DrfListQuerySchema } from './drf.schemas.js';

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from '../../app.js';
 import { principalOf, requestedTenant, requireApiKey } from '../../auth.js';
 import { compatValidatorCompiler } from '../shared/compat-validation.js';
-import { apiKeyHeader, bearerToken, firstCredential } from '../shared/credentials.js';
+import { apiKeyHeader, bearerToken, firstCredential } from '../../credentials.js';
 import { useFastApiErrors } from '../shared/fastapi-errors.js';
 import { toEventsListFilters, toEventsListItem } from './events-list.mapper.js';
 import { EventsListQuerySchema } from './events-list.schemas.js';

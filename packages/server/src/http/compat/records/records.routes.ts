@@ -10,7 +10,7 @@ import type { AppServices } from '../../app.js';
 import { principalOf, requestedTenant, requireApiKey } from '../../auth.js';
 import { callerIp } from '../shared/client-ip.js';
 import { compatValidatorCompiler } from '../shared/compat-validation.js';
-import { apiKeyHeader, bearerToken, cookieValue, firstCredential } from '../shared/credentials.js';
+import { apiKeyHeader, bearerToken, cookieValue, firstCredential } from '../../credentials.js';
 import { useFastApiErrors } from '../shared/fastapi-errors.js';
 import { recordToDraft, toRecordResponse } from './records.mapper.js';
 import { RecordInputSchema } from './records.schemas.js';

@@ -6,7 +6,7 @@ import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TrailkeepError } from '../../../domain/errors.js';
 import { HTTP_STATUS, toTrailkeepError } from '../../problem.js';
-import { sentCredential, type CredentialExtractor } from './credentials.js';
+import { sentCredential, type CredentialExtractor } from '../../credentials.js';
 
 export interface FastApiErrorItem {
   loc: Array<string | number>;
