@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { installCleanupHandlers } from './lib/cleanup.js';
 import { loadConfig } from './lib/config.js';
-import { loadDataset } from './lib/load-dataset.js';
+import { keptDataset, loadDataset } from './lib/load-dataset.js';
 import { gitInfo, machineInfo } from './lib/machine.js';
 import { printCompatSummary, printScenarioResult, printTable, writeResults } from './lib/report.js';
 import { createTempDir, removeTempDir } from './lib/temp-dir.js';
@@ -92,16 +92,18 @@ async function main() {
   let dataset;
   const ensureDataset = () => {
     dataset ??= (async () => {
-      datasetDir = createTempDir('dataset');
+      const dataDir = config.datasetDir ?? (datasetDir = createTempDir('dataset'));
       console.log(
         `  loading ${config.events.toLocaleString('en-US')} events (${config.loadConnections} × batches of ${config.loadBatchSize})`,
       );
-      const loaded = await loadDataset({ config, dataDir: datasetDir });
+      const loaded = config.datasetDir
+        ? await keptDataset({ config, dataDir })
+        : await loadDataset({ config, dataDir });
       const { seconds, eventsPerSec, databaseBytes } = loaded.stats;
       console.log(
-        `  loaded in ${seconds} s (${eventsPerSec} events/s); database ${Math.round(databaseBytes / 2 ** 20)} MiB`,
+        `  ${loaded.reused ? `reused ${dataDir}, loaded earlier` : 'loaded'} in ${seconds} s (${eventsPerSec} events/s); database ${Math.round(databaseBytes / 2 ** 20)} MiB`,
       );
-      return { dataDir: datasetDir, ...loaded };
+      return { dataDir, ...loaded };
     })();
     return dataset;
   };

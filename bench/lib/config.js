@@ -70,5 +70,7 @@ export function loadConfig() {
     queryRequests: intFromEnv('BENCH_QUERY_REQUESTS', 3000),
     pageDepth: 20,
     seed: intFromEnv('BENCH_SEED', 20250101, 0),
+    /** Where the query scenarios' dataset is kept and reused across runs (SQLite only); else a temp dir. */
+    datasetDir: process.env.BENCH_DATASET_DIR || undefined,
   };
 }

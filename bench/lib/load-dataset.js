@@ -2,7 +2,7 @@
  * Fills one database with the generated audit trail, through the public batch API (so the data is
  * sealed, chained and indexed exactly as in production), for the query scenarios to share.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDataset } from './dataset.js';
@@ -73,4 +73,31 @@ export async function loadDataset({ config, dataDir }) {
   // Measured once the server has stopped, so the WAL has been checkpointed into the database file.
   result.stats.databaseBytes = benchStorage() === 'postgres' ? await postgresBytes(dataDir) : directoryBytes(dataDir);
   return result;
+}
+
+const KEPT = 'bench-dataset.json';
+
+/**
+ * BENCH_DATASET_DIR: the dataset a previous run loaded there (same events and seed), else loaded
+ * now and described in bench-dataset.json for the next run. The sample is drawn again from the
+ * deterministic generator, so the queries are the ones a fresh load would get.
+ */
+export async function keptDataset({ config, dataDir }) {
+  const marker = join(dataDir, KEPT);
+  if (existsSync(marker)) {
+    const kept = JSON.parse(readFileSync(marker, 'utf8'));
+    if (kept.events === config.events && kept.seed === config.seed && benchStorage() === 'sqlite') {
+      const dataset = createDataset({ count: config.events, seed: config.seed });
+      while (dataset.nextBatch(10_000).length > 0);
+      return { key: kept.key, sample: dataset.sample, stats: kept.stats, reused: true };
+    }
+    throw new Error(`${dataDir} holds another dataset (${kept.events} events, seed ${kept.seed}): remove it`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const loaded = await loadDataset({ config, dataDir });
+  writeFileSync(
+    marker,
+    JSON.stringify({ events: config.events, seed: config.seed, key: loaded.key, stats: loaded.stats }),
+  );
+  return loaded;
 }

@@ -1,6 +1,5 @@
 /** Wires the domain services around a store: shared by the server and the offline CLI. */
-import { hash } from 'node:crypto';
-import { setSha256Implementation } from '@trailkeep/tlog';
+import { useNodeSha256 } from './node-sha256.js';
 import type { Config } from './config/config.js';
 import { createAccessService } from './domain/access.js';
 import { createAdminService } from './domain/admin-service.js';
@@ -16,13 +15,7 @@ import { createIntegrityServices, createTreeIntegration } from './integrity-serv
 import type { AppServices } from './http/app.js';
 import type { AuditStore } from './storage/port.js';
 
-// tlog hashes in pure JS so it runs in browsers; on the server node:crypto is faster, and hashes
-// strings without a separate UTF-8 encoding step. The one-shot hash() costs about half of
-// createHash().update().digest() on the short inputs a log hashes most (nodes, entries, commitments).
-setSha256Implementation(
-  (data) => hash('sha256', data, 'buffer'),
-  (text) => hash('sha256', text, 'buffer'),
-);
+useNodeSha256();
 
 export interface Services extends AppServices {
   sequencer: Sequencer;

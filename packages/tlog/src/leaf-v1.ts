@@ -8,7 +8,6 @@ import { toBase64Url } from './base64.js';
 import { sha256, sha256Hex } from './hash.js';
 import { canonicalJson } from './jcs.js';
 import { getAtPointer, parsePointer, removeAtPointer, replaceAtPointer, type JsonObject } from './json-pointer.js';
-import { toHex } from './hex.js';
 
 /** Fields sealed as commitments by default in v1. Tenants may add more pointers. */
 export const DEFAULT_PERSONAL_POINTERS: readonly string[] = [
@@ -143,7 +142,7 @@ export function entryLeafHash(entry: string): Uint8Array {
 
 /** hex RFC 9162 leaf hash of an entry string. */
 export function entryLeafHashHex(entry: string): string {
-  return toHex(entryLeafHash(entry));
+  return sha256Hex(`\u0000${entry}`);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

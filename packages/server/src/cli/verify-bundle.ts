@@ -3,7 +3,6 @@
  * prints a summary (and a progress bar on a terminal). Exit codes: 0 verified, 1 failed,
  * 2 the inputs could not be read.
  */
-import { hash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -11,10 +10,10 @@ import {
   EvidenceVerifier,
   describeVerdict,
   parseVerifierKey,
-  setSha256Implementation,
   type EvidenceVerdict,
   type NoteVerifier,
 } from '@trailkeep/tlog';
+import { useNodeSha256 } from '../node-sha256.js';
 import type { InspectBlock, InspectedItem } from './verify-worker.js';
 
 export interface VerifyOptions {
@@ -177,11 +176,7 @@ export async function verifyBundleFile(
   options: VerifyOptions,
   onProgress: Progress = () => {},
 ): Promise<EvidenceVerdict> {
-  // tlog hashes in pure JS for browsers; here node:crypto's one-shot hash is several times faster.
-  setSha256Implementation(
-    (data) => hash('sha256', data, 'buffer'),
-    (text) => hash('sha256', text, 'buffer'),
-  );
+  useNodeSha256();
   const verifier = openVerifier(options);
   const threads = threadsFor(options.bundle, options.threads);
   if (threads > 0) await verifyInWorkers(options.bundle, verifier, threads, onProgress);

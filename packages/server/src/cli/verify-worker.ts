@@ -4,9 +4,9 @@
  * every core while the main thread keeps the order-dependent checks. Trailer lines come back as
  * they are, for the main thread's verifier. The verdict is the same as in one thread.
  */
-import { hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { inspectEvidenceEvent, setSha256Implementation, type EventInspection } from '@trailkeep/tlog';
+import { inspectEvidenceEvent, type EventInspection } from '@trailkeep/tlog';
+import { useNodeSha256 } from '../node-sha256.js';
 
 /** A block of whole lines (each ending in a newline), as raw UTF-8. */
 export interface InspectBlock {
@@ -17,10 +17,7 @@ export interface InspectBlock {
 /** An event line's inspection, or a line the main thread reads itself (a trailer). */
 export type InspectedItem = EventInspection | { line: string };
 
-setSha256Implementation(
-  (data) => hash('sha256', data, 'buffer'),
-  (text) => hash('sha256', text, 'buffer'),
-);
+useNodeSha256();
 
 const decoder = new TextDecoder();
 
