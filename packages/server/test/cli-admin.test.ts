@@ -162,6 +162,12 @@ describe(`trailkeep CLI administration (real bin, ${defaultTestDriver()})`, () =
       code: 1,
       stderr: expect.stringContaining('TK_ERR_TENANT_EXISTS'),
     });
+    for (const id of ['acme/../x', 'acme\u0001', '.leading', 'a'.repeat(65)]) {
+      expect(await cli(storage, 'tenants', 'create', id), id).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('TK_ERR_VALIDATION'),
+      });
+    }
     expect(await cli(storage, 'keys', 'revoke', 'key_that_does_not_exist')).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('TK_ERR_KEY_NOT_FOUND'),

@@ -171,7 +171,7 @@ describe('auditr: org_id and keys', () => {
     const childKey = await t.tenantWithKey('acme-us', ['events:write'], 'acme');
     await t.tenantWithKey('globex');
     expect((await curl(example({ org_id: 'acme-us' }), childKey)).statusCode).toBe(200);
-    for (const org of ['acme', 'acme-eu', 'globex', 'no-such-org']) {
+    for (const org of ['acme', 'acme-eu', 'globex', 'no-such-org', 'acme\u0000', 'acme/../globex']) {
       const res = await curl(example({ org_id: org }), childKey);
       expect(res.statusCode, org).toBe(403);
       expect(res.json()).toMatchObject({ error: { code: 'TK_ERR_FORBIDDEN', field: 'org_id' } });
@@ -228,6 +228,7 @@ describe('auditr: each documented constraint violated once', () => {
     ['client_ip not IPv4/IPv6', example({ client_ip: '300.1.1.1' }), 'client_ip'],
     ['client_ip a host name', example({ client_ip: 'example.com' }), 'client_ip'],
     ['client_ip not a string', example({ client_ip: 1234 }), 'client_ip'],
+    ['action with U+0000 (no database column holds it)', example({ action: 'user.login\u0000' }), 'action'],
     ['request_method not a string', example({ request_method: 1 }), 'request_method'],
     ['request_method longer than 16', example({ request_method: 'X'.repeat(17) }), 'request_method'],
     ['request_path not a string', example({ request_path: ['/a'] }), 'request_path'],

@@ -4,7 +4,7 @@
  * A tenant key with the admin scope manages keys and sub-tenants within its own subtree.
  */
 import { TrailkeepError } from './errors.js';
-import type { Principal, Scope, Tenant } from './tenancy.js';
+import { TENANT_ID_PATTERN, type Principal, type Scope, type Tenant } from './tenancy.js';
 import type { AuditStore } from '../storage/port.js';
 
 export function hasScope(principal: Principal, scope: Scope): boolean {
@@ -24,6 +24,7 @@ export function isInstallationAdmin(principal: Principal): boolean {
 export type AccessService = ReturnType<typeof createAccessService>;
 
 const TENANT_CACHE_LIMIT = 10_000;
+const TENANT_ID = new RegExp(TENANT_ID_PATTERN);
 
 export function createAccessService(store: Pick<AuditStore, 'getTenant'>) {
   // Tenants never change once created (id, parent and origin are fixed), so found ones are kept.
@@ -31,6 +32,8 @@ export function createAccessService(store: Pick<AuditStore, 'getTenant'>) {
   async function getTenant(id: string): Promise<Tenant | undefined> {
     const cached = tenants.get(id);
     if (cached) return cached;
+    // No tenant can have an id outside the pattern (a surface's org_id may carry anything).
+    if (!TENANT_ID.test(id)) return undefined;
     const tenant = await store.getTenant(id);
     if (tenant) {
       if (tenants.size >= TENANT_CACHE_LIMIT) tenants.clear();

@@ -3,11 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
 import { isInstallationAdmin, type AccessService } from './access.js';
 import { TrailkeepError } from './errors.js';
-import type { ApiKeyRecord, Principal, Scope, Tenant } from './tenancy.js';
+import { TENANT_ID_PATTERN, type ApiKeyRecord, type Principal, type Scope, type Tenant } from './tenancy.js';
 import type { AuditStore } from '../storage/port.js';
 
-/** Tenant ids appear in log origins (`<host>/t/<id>`) and URLs, so they stay path-safe. */
-export const TENANT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const TENANT_ID = new RegExp(TENANT_ID_PATTERN);
 
 /** The principal offline CLI commands act as: whoever can open the data directory is an admin. */
 export const CLI_PRINCIPAL: Principal = { keyId: 'cli', tenantId: null, scopes: ['admin'] };
@@ -52,6 +51,16 @@ export function createAdminService(deps: {
     ): Promise<Tenant> {
       // A tenant admin creates tenants below its own; only installation admins create top-level ones.
       await access.assertCanAdminister(principal, input.parentId);
+      // The HTTP schema checks this too; the CLI comes here directly.
+      if (!TENANT_ID.test(input.id)) {
+        throw new TrailkeepError(
+          'TK_ERR_VALIDATION',
+          'id must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+          {
+            field: 'id',
+          },
+        );
+      }
       const tenant: Tenant = {
         id: input.id,
         name: input.name,

@@ -131,6 +131,11 @@ export function checkEventBody(
   }
   checkJsonValues(body, [], 0, 0);
   checkFreeFormSizes(body);
+  // Stored as they are in indexed columns (PostgreSQL text cannot hold U+0000): surfaces whose
+  // schemas allow any text here (auditr's action) would otherwise fail in the database.
+  for (const field of ['id', 'action'] as const) {
+    if (body[field].includes('\u0000')) throw invalid([field], 'must not contain U+0000');
+  }
   // `{"_sd": "…"}` is how a sealed personal value looks; a client object of that shape would read
   // back as "erased", so it is refused rather than silently hidden.
   const reserved = findCommitments(body)[0];

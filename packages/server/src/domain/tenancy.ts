@@ -1,6 +1,9 @@
 /** Tenants, API keys and scopes: the records, not how they are stored. */
 
 export const SCOPES = ['events:write', 'events:read', 'admin'] as const;
+
+/** Tenant ids appear in log origins (`<host>/t/<id>`) and URLs, so they stay path-safe. */
+export const TENANT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export type Scope = (typeof SCOPES)[number];
 
 export interface Tenant {

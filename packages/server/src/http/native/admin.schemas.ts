@@ -1,6 +1,6 @@
 /** Schemas of the tenant and key administration API. */
 import { Type } from 'typebox';
-import { TENANT_ID_PATTERN } from '../../domain/admin-service.js';
+import { TENANT_ID_PATTERN } from '../../domain/tenancy.js';
 import { SCOPES } from '../../domain/tenancy.js';
 
 export const TenantSchema = Type.Object({

@@ -1,6 +1,6 @@
 /** JSON schemas of the native event API (a superset of the fact0 page, seed 004). */
 import { Type, type Static } from 'typebox';
-import { TENANT_ID_PATTERN } from '../../domain/admin-service.js';
+import { TENANT_ID_PATTERN } from '../../domain/tenancy.js';
 import { ACTION_PATTERN, EVENT_LIMITS, ID_PATTERN, WELL_FORMED_PATTERN } from '../../domain/event-rules.js';
 import { OUTCOMES, SEVERITIES } from '../../domain/event.js';
 

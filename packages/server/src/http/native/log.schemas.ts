@@ -1,6 +1,6 @@
 /** JSON schemas of the verifiable-log API: checkpoints, keys, proofs, tiles, exports, erasures. */
 import { Type, type Static } from 'typebox';
-import { TENANT_ID_PATTERN } from '../../domain/admin-service.js';
+import { TENANT_ID_PATTERN } from '../../domain/tenancy.js';
 
 const tenantId = Type.Optional(
   Type.String({ pattern: TENANT_ID_PATTERN, description: 'Tenant to act on (admin keys; or X-Tenant-Id)' }),
