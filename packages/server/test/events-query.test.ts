@@ -74,6 +74,24 @@ async function ids(query: string): Promise<string[]> {
   return res.json<{ data: Array<{ id: string }> }>().data.map((e) => e.id);
 }
 
+/** Follows next_cursor from the first page to the last; every page races a batch of new events. */
+async function walkWhileWriting(app: TestApp, key: string, query: string, write: () => Promise<unknown>) {
+  const seen: number[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const [pageRes]: [Awaited<ReturnType<TestApp['call']>>, unknown] = await Promise.all([
+      app.call(key, { method: 'GET', url: `/v1/events?${query}${cursor ? `&cursor=${cursor}` : ''}` }),
+      write(),
+    ]);
+    const page = pageRes.json<{ data: Array<{ sequence: number }>; next_cursor: string | null }>();
+    seen.push(...page.data.map((e) => e.sequence));
+    cursor = page.next_cursor;
+    pages += 1;
+  } while (cursor !== null && pages < 200);
+  return seen;
+}
+
 describe('GET /v1/events filters', () => {
   it.each([
     ['', ['e5', 'e4', 'e3', 'e2', 'e1']],
@@ -233,26 +251,7 @@ describe('cursor stability while events arrive', () => {
         });
       await send(50);
 
-      const walk = async (order: 'asc' | 'desc'): Promise<number[]> => {
-        const seen: number[] = [];
-        let cursor: string | null = null;
-        let pages = 0;
-        do {
-          // Concurrent writers: every page races a batch of new events.
-          const [pageRes]: [Awaited<ReturnType<TestApp['call']>>, unknown] = await Promise.all([
-            app.call(k, {
-              method: 'GET',
-              url: `/v1/events?limit=7&order=${order}${cursor ? `&cursor=${cursor}` : ''}`,
-            }),
-            send(5),
-          ]);
-          const page = pageRes.json<{ data: Array<{ sequence: number }>; next_cursor: string | null }>();
-          seen.push(...page.data.map((e) => e.sequence));
-          cursor = page.next_cursor;
-          pages += 1;
-        } while (cursor !== null && pages < 200);
-        return seen;
-      };
+      const walk = (order: 'asc' | 'desc') => walkWhileWriting(app, k, `limit=7&order=${order}`, () => send(5));
 
       const desc = await walk('desc');
       // Descending from a snapshot start: strictly decreasing, contiguous down to 1.
@@ -289,25 +288,8 @@ describe('cursor stability while events arrive', () => {
       await send(60);
       const filter = 'action=document.update&q=needle';
 
-      const walk = async (order: 'asc' | 'desc'): Promise<number[]> => {
-        const seen: number[] = [];
-        let cursor: string | null = null;
-        let pages = 0;
-        do {
-          const [pageRes]: [Awaited<ReturnType<TestApp['call']>>, unknown] = await Promise.all([
-            app.call(k, {
-              method: 'GET',
-              url: `/v1/events?${filter}&limit=4&order=${order}${cursor ? `&cursor=${cursor}` : ''}`,
-            }),
-            send(6),
-          ]);
-          const page = pageRes.json<{ data: Array<{ sequence: number }>; next_cursor: string | null }>();
-          seen.push(...page.data.map((e) => e.sequence));
-          cursor = page.next_cursor;
-          pages += 1;
-        } while (cursor !== null && pages < 200);
-        return seen;
-      };
+      const walk = (order: 'asc' | 'desc') =>
+        walkWhileWriting(app, k, `${filter}&limit=4&order=${order}`, () => send(6));
       // Which sequences match, by the rule the batches were built with (sequence s is item s - 1).
       const matches = (s: number): boolean => (s - 1) % 3 !== 2 && (s - 1) % 4 !== 3;
 
