@@ -90,6 +90,18 @@ describe('POST /v1/events', () => {
   });
 });
 
+describe('values shaped like a sealed commitment', () => {
+  it('refuses them where the log seals (object members), keeps them inside arrays, where it never does', async () => {
+    const sealedShape = { _sd: 'c'.repeat(64) };
+    const refused = await post(sampleEvent({ metadata: { card: sealedShape } }));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'TK_ERR_VALIDATION', field: 'metadata.card' });
+    const kept = await post(sampleEvent({ metadata: { cards: [sealedShape] } }));
+    expect(kept.statusCode).toBe(201);
+    expect(kept.json<{ metadata: unknown }>().metadata).toEqual({ cards: [sealedShape] });
+  });
+});
+
 describe('idempotency by client id', () => {
   it('returns the original event for a retry with the same id and body, without a second copy', async () => {
     const first = await post(sampleEvent({ id: 'evt_retry' }));

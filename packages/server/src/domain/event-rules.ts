@@ -2,7 +2,7 @@
  * Limits and invariants every canonical event obeys, whatever surface it came through.
  * Surface schemas reuse these limits so a field is never accepted by one path and refused by another.
  */
-import { findCommitments } from '@trailkeep/tlog';
+import { isCommitment } from '@trailkeep/tlog';
 import type { EventBody } from './event.js';
 import { TrailkeepError } from './errors.js';
 import { normalizeTimestamp } from './time.js';
@@ -35,8 +35,6 @@ const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 const FREE_FORM_FIELDS = ['metadata', 'context.http.query', 'context.http.headers', 'context.http.body'] as const;
 const FREE_FORM_PATHS = FREE_FORM_FIELDS.map((field) => ({ field, keys: field.split('.') }));
 
-/** Matches a UTF-16 surrogate that is not half of a pair (with `u`, a valid pair is one code point). */
-const LONE_SURROGATE = /\p{Cs}/u;
 /** Strings without lone surrogates, for JSON schemas (Ajv compiles patterns with the `u` flag). */
 export const WELL_FORMED_PATTERN = '^\\P{Cs}*$';
 
@@ -61,19 +59,24 @@ function invalid(path: JsonPath, problem: string): TrailkeepError {
 /**
  * Refuses what JSON.parse lets through but the sealed log cannot hold (RFC 8785 canonical JSON is
  * I-JSON, RFC 7493): numbers beyond IEEE 754 doubles (`1e400` parses as Infinity) and strings
- * with lone surrogates (`"\ud800"`), in keys as well as values. It also bounds the nesting of
+ * with lone surrogates (`"\ud800"`), in keys as well as values; and objects shaped like a sealed
+ * commitment (`{"_sd": "…"}`) where the log seals (object members, not array items), which would
+ * read back as "erased" rather than as what the client sent. It also bounds the nesting of
  * free-form values before anything recursive (JSON.stringify, canonicalization, searchText) walks
  * them, so a deep value is a 400 naming that member rather than a stack overflow. `depth` counts
  * from 1 at each free-form member (the fixed part of the body is at most three levels deep);
  * `root` is how many keys of `path` lead to that member (0 outside any). Runs once per ingested
- * event, so it allocates nothing on the way but the path.
+ * event, so it is the one walk of the body and allocates nothing on the way but the path.
  */
 function checkJsonValues(value: unknown, path: JsonPath, depth: number, root: number): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw invalid(path, 'must be a finite number (at most ~1.8e308)');
   } else if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw invalid(path, 'must be valid Unicode (no lone surrogates)');
+    if (!value.isWellFormed()) throw invalid(path, 'must be valid Unicode (no lone surrogates)');
   } else if (typeof value === 'object' && value !== null) {
+    if (path.length > 0 && isCommitment(value) && path.every((key) => typeof key === 'string')) {
+      throw invalid(path, 'is an object whose only member is _sd, which is reserved for sealed values');
+    }
     if (depth > EVENT_LIMITS.freeFormDepth) {
       throw invalid(
         root > 0 ? path.slice(0, root) : path,
@@ -91,7 +94,7 @@ function checkJsonValues(value: unknown, path: JsonPath, depth: number, root: nu
 
 function checkMember(child: unknown, path: JsonPath, key: string | number, depth: number, root: number): void {
   path.push(key);
-  if (typeof key === 'string' && LONE_SURROGATE.test(key)) throw invalid(path, 'is a key that is not valid Unicode');
+  if (typeof key === 'string' && !key.isWellFormed()) throw invalid(path, 'is a key that is not valid Unicode');
   if (path.length <= 3 && isFreeFormRoot(path)) checkJsonValues(child, path, 1, path.length);
   else checkJsonValues(child, path, depth + 1, root);
   path.pop();
@@ -135,13 +138,6 @@ export function checkEventBody(
   // schemas allow any text here (auditr's action) would otherwise fail in the database.
   for (const field of ['id', 'action'] as const) {
     if (body[field].includes('\u0000')) throw invalid([field], 'must not contain U+0000');
-  }
-  // `{"_sd": "…"}` is how a sealed personal value looks; a client object of that shape would read
-  // back as "erased", so it is refused rather than silently hidden.
-  const reserved = findCommitments(body)[0];
-  if (reserved !== undefined) {
-    const field = reserved.slice(1).split('/').join('.');
-    throw new TrailkeepError('TK_ERR_VALIDATION', `${field}: objects whose only member is _sd are reserved`, { field });
   }
   return { ...body, occurred_at: occurredAt };
 }
