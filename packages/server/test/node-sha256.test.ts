@@ -1,6 +1,7 @@
 /** The node:crypto SHA-256 the server plugs into tlog must agree with tlog's pure JS one everywhere. */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { entryLeafHash, entryLeafHashHex, sha256, sha256Hex, toHex, utf8 } from '@trailkeep/tlog';
+import { randomBytes } from 'node:crypto';
+import { entryLeafHash, entryLeafHashHex, nodeHash, sha256, sha256Hex, toHex, utf8 } from '@trailkeep/tlog';
 import { describe, expect, it } from 'vitest';
 import { useNodeSha256 } from '../src/node-sha256.js';
 
@@ -19,5 +20,18 @@ describe('useNodeSha256', () => {
     }
     // FIPS 180-2 "abc"
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('hashes Merkle nodes as the pure JS implementation, every digest byte value included', () => {
+    useNodeSha256();
+    const seen = new Set<number>();
+    for (let i = 0; i < 500; i++) {
+      const [left, right] = [randomBytes(32), randomBytes(i % 50 === 0 ? 7 : 32)];
+      const node = nodeHash(left, right);
+      expect(node).toBeInstanceOf(Uint8Array);
+      expect(toHex(node)).toBe(toHex(nobleSha256(Buffer.concat([Buffer.from([1]), left, right]))));
+      node.forEach((b) => seen.add(b));
+    }
+    expect(seen.size).toBe(256);
   });
 });

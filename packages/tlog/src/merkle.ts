@@ -91,10 +91,15 @@ export function rangeNodes(begin: number, end: number): NodeId[] {
   checkTreeSize(end, 'end');
   const out: NodeId[] = [];
   while (begin < end) {
+    // Widths double exactly in doubles up to 2^53; a multiplication is cheaper than 2 ** level.
     let level = 0;
-    while (begin % 2 ** (level + 1) === 0 && begin + 2 ** (level + 1) <= end) level++;
-    out.push({ level, index: begin / 2 ** level });
-    begin += 2 ** level;
+    let width = 1;
+    while (begin % (2 * width) === 0 && begin + 2 * width <= end) {
+      level++;
+      width *= 2;
+    }
+    out.push({ level, index: begin / width });
+    begin += width;
   }
   return out;
 }
@@ -106,11 +111,11 @@ export function rangeNodes(begin: number, end: number): NodeId[] {
  */
 function pathSiblings(level: number, index: number, size: number): ProofElement[] {
   const out: ProofElement[] = [];
-  for (let l = level, i = index; 2 ** l < size; l++, i = Math.floor(i / 2)) {
+  for (let width = 2 ** level, i = index; width < size; width *= 2, i = Math.floor(i / 2)) {
     const sibling = i % 2 === 0 ? i + 1 : i - 1;
-    const begin = sibling * 2 ** l;
+    const begin = sibling * width;
     if (begin >= size) continue;
-    out.push(rangeNodes(begin, Math.min(begin + 2 ** l, size)));
+    out.push(rangeNodes(begin, Math.min(begin + width, size)));
   }
   return out;
 }

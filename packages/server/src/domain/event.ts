@@ -135,6 +135,9 @@ export interface SealedEvent {
   clearBody: EventBody;
 }
 
+/** An event's leaf in its tenant's log: what a proof or an entry bundle needs of it. */
+export type LogEntry = Pick<StoredEvent, 'sequence' | 'entry' | 'leafHash'>;
+
 /** A committed event as stored: the sealed event plus its place in the tenant's log. */
 export interface StoredEvent {
   tenantId: string;

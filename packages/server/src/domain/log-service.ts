@@ -2,12 +2,12 @@
  * A tenant's verifiable log as readers see it (DESIGN §3): the vkey, signed checkpoints, RFC 9162
  * inclusion and consistency proofs (checked before they are served), and C2SP tlog-tiles.
  */
-import { formatEntryBundle, utf8, verifyConsistency, verifyInclusion } from '@trailkeep/tlog';
+import { HASH_SIZE, formatEntryBundle, utf8, verifyConsistency, verifyInclusion } from '@trailkeep/tlog';
 import type { AuditStore } from '../storage/port.js';
 import { TrailkeepError } from './errors.js';
-import type { StoredEvent } from './event.js';
+import type { LogEntry } from './event.js';
 import type { Tenant } from './tenancy.js';
-import { TILE_WIDTH, hashesAtTileLevel, isStoredLeafTile, splitHashes } from './tree-tiles.js';
+import { TILE_WIDTH, hashesAtTileLevel, isStoredLeafTile, joinHashes } from './tree-tiles.js';
 import type { TreeReader } from './tree-reader.js';
 import type { CheckpointKey, CheckpointWaiter, SignedCheckpoint } from './tree.js';
 
@@ -46,7 +46,7 @@ type LogStore = Pick<
   | 'getLatestCheckpoint'
   | 'getCheckpoint'
   | 'getEventById'
-  | 'getEventsBySequence'
+  | 'getLogEntries'
 >;
 
 function invalidSize(detail: string, field: string): TrailkeepError {
@@ -85,11 +85,11 @@ export function createLogService(deps: {
     return { size: asked, integrated, checkpoint: (await store.getCheckpoint(tenant.id, asked)) ?? null };
   }
 
-  async function findEvent(tenant: Tenant, target: ProofTarget) {
+  async function findEvent(tenant: Tenant, target: ProofTarget): Promise<LogEntry> {
     const event =
       'eventId' in target
         ? await store.getEventById(tenant.id, target.eventId)
-        : (await store.getEventsBySequence(tenant.id, target.sequence, target.sequence))[0];
+        : (await store.getLogEntries(tenant.id, target.sequence, target.sequence))[0];
     if (!event) throw new TrailkeepError('TK_ERR_EVENT_NOT_FOUND', 'the event does not exist');
     return event;
   }
@@ -97,7 +97,7 @@ export function createLogService(deps: {
   /** Proves a stored event's inclusion in the tree of `size` leaves (root signed by `checkpoint` when given). */
   async function prove(
     tenant: Tenant,
-    event: StoredEvent,
+    event: LogEntry,
     size: number,
     integrated: number,
     checkpoint: SignedCheckpoint | null,
@@ -149,16 +149,17 @@ export function createLogService(deps: {
     const integrated = await integratedSize(tenant);
     const available = Math.min(TILE_WIDTH, hashesAtTileLevel(integrated, level) - index * TILE_WIDTH);
     if (width > available) throw new TrailkeepError('TK_ERR_TILE_NOT_FOUND', 'the log has no such tile yet');
-    let hashes: Uint8Array[];
+    let hashes: Uint8Array;
     if (level === 0 && !isStoredLeafTile(index, integrated)) {
-      hashes = await store.getLeafHashes(tenant.id, index * TILE_WIDTH + 1, index * TILE_WIDTH + width);
+      hashes = joinHashes(await store.getLeafHashes(tenant.id, index * TILE_WIDTH + 1, index * TILE_WIDTH + width));
     } else {
       const [tile] = await store.getTreeTiles(tenant.id, [{ level, index }]);
       if (!tile) throw new TrailkeepError('TK_ERR_TILE_NOT_FOUND', 'the log has no such tile yet');
-      hashes = splitHashes(tile.hashes);
+      hashes = tile.hashes;
     }
-    if (hashes.length < width) throw new TrailkeepError('TK_ERR_TILE_NOT_FOUND', 'the log has no such tile yet');
-    return Buffer.concat(hashes.slice(0, width));
+    if (hashes.length < width * HASH_SIZE)
+      throw new TrailkeepError('TK_ERR_TILE_NOT_FOUND', 'the log has no such tile yet');
+    return hashes.subarray(0, width * HASH_SIZE);
   }
 
   /** A C2SP entry bundle: entries [256·index + 1, 256·index + width] of the integrated tree. */
@@ -167,8 +168,8 @@ export function createLogService(deps: {
     const last = first + width - 1;
     if (last > (await integratedSize(tenant)))
       throw new TrailkeepError('TK_ERR_TILE_NOT_FOUND', 'the log has no such entry bundle yet');
-    const events = await store.getEventsBySequence(tenant.id, first, last);
-    return formatEntryBundle(events.map((e) => utf8(e.entry)));
+    const entries = await store.getLogEntries(tenant.id, first, last);
+    return formatEntryBundle(entries.map((e) => utf8(e.entry)));
   }
 
   return {

@@ -1,10 +1,12 @@
 /**
  * Reads a tenant's stored tree: the hashes of the complete subtrees a proof or a root needs, from
- * O(log n / 8) tile reads (domain/tree-tiles.ts), then tlog's RFC 9162 proof functions. Tiles are
- * immutable once they hold a given number of hashes, so their pyramids are cached by
- * (tenant, tile, width): the upper tiles and the right edge every proof shares are read once.
+ * O(log n / 8) tile reads (domain/tree-tiles.ts), then tlog's RFC 9162 proof functions. Full tiles
+ * carry their subtree hashes, so a proof hashes only inside partial tiles. Tiles are immutable
+ * once they hold a given number of hashes, so their pyramids are cached by (tenant, tile, width):
+ * the upper tiles and the right edge every proof shares are read once.
  */
 import {
+  HASH_SIZE,
   consistencyProofNodes,
   foldRight,
   inclusionProofNodes,
@@ -18,11 +20,11 @@ import {
   TILE_WIDTH,
   hashesAtTileLevel,
   isStoredLeafTile,
+  joinHashes,
   pyramidNodeReader,
-  splitHashes,
+  pyramidOf,
   tileKey,
   tileOfNode,
-  tilePyramid,
   type TilePyramid,
 } from './tree-tiles.js';
 import type { TileId } from './tree.js';
@@ -64,15 +66,16 @@ export function createTreeReader(store: TreeReadStore, options: { cachedTiles?: 
       else loaded.set(key, hit);
     }
     const stored = missing.filter((t) => t.level > 0 || isStoredLeafTile(t.index, integratedSize));
-    const fromStore = new Map((await store.getTreeTiles(tenantId, stored)).map((t) => [tileKey(t), t.hashes]));
+    const fromStore = new Map((await store.getTreeTiles(tenantId, stored)).map((t) => [tileKey(t), t]));
     for (const t of missing) {
       const first = t.index * TILE_WIDTH + 1;
+      const tile = fromStore.get(tileKey(t));
       const hashes = stored.includes(t)
-        ? splitHashes(fromStore.get(tileKey(t)) ?? new Uint8Array()).slice(0, t.width)
-        : await store.getLeafHashes(tenantId, first, first + t.width - 1);
-      if (hashes.length < t.width)
-        throw new Error(`tile ${tileKey(t)} of ${tenantId} holds ${hashes.length} of ${t.width} hashes`);
-      const pyramid = tilePyramid(hashes);
+        ? (tile?.hashes ?? new Uint8Array()).subarray(0, t.width * HASH_SIZE)
+        : joinHashes(await store.getLeafHashes(tenantId, first, first + t.width - 1));
+      if (hashes.length < t.width * HASH_SIZE)
+        throw new Error(`tile ${tileKey(t)} of ${tenantId} holds ${hashes.length / HASH_SIZE} of ${t.width} hashes`);
+      const pyramid = pyramidOf(hashes, t.width === TILE_WIDTH ? tile?.subtreeHashes : undefined);
       remember(`${tenantId}/${tileKey(t)}/${t.width}`, pyramid);
       loaded.set(tileKey(t), pyramid);
     }

@@ -14,6 +14,12 @@ export interface TileId {
 /** A stored tile: its 1..256 hashes concatenated (32 bytes each), left to right. */
 export interface TreeTile extends TileId {
   hashes: Uint8Array;
+  /**
+   * A full tile's levels 1–8 (128 + 64 + … + 1 hashes, concatenated): the subtree hashes a proof
+   * reads from the tile, stored so that serving a proof hashes nothing. Absent on partial tiles,
+   * and on full ones stored before schema version 4 (readers then hash them: domain/tree-tiles.ts).
+   */
+  subtreeHashes?: Uint8Array;
 }
 
 /** How much of a tenant's log is integrated into its tree. */

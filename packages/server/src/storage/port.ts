@@ -3,7 +3,7 @@
  * (storage/sqlite, storage/postgres) implement it and translate their native errors into
  * TrailkeepError codes; their native types never leave their folders.
  */
-import type { StoredEvent } from '../domain/event.js';
+import type { LogEntry, StoredEvent } from '../domain/event.js';
 import type { AppendResult, LogHead } from '../domain/log-append.js';
 import type { EventFilters, EventQuery } from '../domain/query.js';
 import type { Application, ApplicationRecord } from '../domain/application.js';
@@ -145,6 +145,9 @@ export interface TreeStore {
 
   /** Leaf hashes (32 bytes each) of sequences [from, to], ascending; fewer if events are missing. */
   getLeafHashes(tenantId: string, from: number, to: number): Promise<Uint8Array[]>;
+
+  /** Entries as hashed, with their leaf hashes, of sequences [from, to], ascending: what proofs and entry bundles read (not the bodies). */
+  getLogEntries(tenantId: string, from: number, to: number): Promise<LogEntry[]>;
 
   /** The tenant's newest signed checkpoint. */
   getLatestCheckpoint(tenantId: string): Promise<SignedCheckpoint | undefined>;

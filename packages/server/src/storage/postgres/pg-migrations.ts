@@ -5,6 +5,7 @@
 import { CORE_MIGRATION } from './migrations/001-core.js';
 import { APPLICATIONS_MIGRATION } from './migrations/002-applications.js';
 import { TREE_MIGRATION } from './migrations/003-tree.js';
+import { SUBTREE_HASHES_MIGRATION } from './migrations/004-subtree-hashes.js';
 
 export interface PgMigration {
   version: number;
@@ -12,4 +13,9 @@ export interface PgMigration {
   sql: string;
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [CORE_MIGRATION, APPLICATIONS_MIGRATION, TREE_MIGRATION];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  CORE_MIGRATION,
+  APPLICATIONS_MIGRATION,
+  TREE_MIGRATION,
+  SUBTREE_HASHES_MIGRATION,
+];

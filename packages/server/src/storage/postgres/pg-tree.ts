@@ -14,6 +14,7 @@ import type {
   TreeIntegrationResult,
   TreeIntegrationStep,
   TreeState,
+  TreeTile,
 } from '../../domain/tree.js';
 import type { TreeStore } from '../port.js';
 import { translatePgError } from './pg-errors.js';
@@ -98,28 +99,34 @@ async function readTiles(
   client: PgClient,
   tenantId: string,
   ids: readonly { level: number; index: number }[],
-): Promise<{ level: number; index: number; hashes: Uint8Array }[]> {
+): Promise<TreeTile[]> {
   if (ids.length === 0) return [];
-  const { rows } = await client.query<{ level: number; idx: number; hashes: Buffer }>(
-    `SELECT t.level, t.idx, t.hashes FROM tree_tiles t
+  const { rows } = await client.query<{ level: number; idx: number; hashes: Buffer; subtree_hashes: Buffer | null }>(
+    `SELECT t.level, t.idx, t.hashes, t.subtree_hashes FROM tree_tiles t
        JOIN unnest($2::int[], $3::bigint[]) AS w (level, idx) ON t.level = w.level AND t.idx = w.idx
       WHERE t.tenant_id = $1`,
     [tenantId, ids.map((i) => i.level), ids.map((i) => i.index)],
   );
-  return rows.map((r) => ({ level: r.level, index: r.idx, hashes: new Uint8Array(r.hashes) }));
+  return rows.map((r) => {
+    const tile: TreeTile = { level: r.level, index: r.idx, hashes: new Uint8Array(r.hashes) };
+    if (r.subtree_hashes) tile.subtreeHashes = new Uint8Array(r.subtree_hashes);
+    return tile;
+  });
 }
 
 async function writePlan(client: PgClient, tenantId: string, plan: TreeIntegrationPlan): Promise<void> {
   if (plan.tiles.length > 0) {
     await client.query(
-      `INSERT INTO tree_tiles (tenant_id, level, idx, hashes)
-       SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bytea[])
-       ON CONFLICT (tenant_id, level, idx) DO UPDATE SET hashes = excluded.hashes`,
+      `INSERT INTO tree_tiles (tenant_id, level, idx, hashes, subtree_hashes)
+       SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bytea[], $5::bytea[])
+       ON CONFLICT (tenant_id, level, idx)
+       DO UPDATE SET hashes = excluded.hashes, subtree_hashes = excluded.subtree_hashes`,
       [
         tenantId,
         plan.tiles.map((t) => t.level),
         plan.tiles.map((t) => t.index),
         plan.tiles.map((t) => Buffer.from(t.hashes)),
+        plan.tiles.map((t) => (t.subtreeHashes ? Buffer.from(t.subtreeHashes) : null)),
       ],
     );
   }
@@ -199,6 +206,13 @@ export function createPgTree(pool: PgPool): TreeStore {
           [tenantId, from, to],
         )
       ).map((r) => new Uint8Array(Buffer.from(r.leaf_hash, 'hex'))),
+    getLogEntries: async (tenantId, from, to) =>
+      (
+        await one<{ seq: number; entry: string; leaf_hash: string }>(
+          'SELECT seq, entry, leaf_hash FROM events WHERE tenant_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
+          [tenantId, from, to],
+        )
+      ).map((r) => ({ sequence: r.seq, entry: r.entry, leafHash: r.leaf_hash })),
     getLatestCheckpoint: (tenantId) => withClient(pool, (client) => latestCheckpoint(client, tenantId)),
     getCheckpoint: async (tenantId, size) => {
       const [row] = await one<CheckpointRow>(

@@ -159,4 +159,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'Subtree hashes of full tiles, so proofs hash nothing (verifiable log, issue 5)',
+    sql: `
+      -- Levels 1-8 of a full tile's subtree pyramid (255 hashes, concatenated); NULL on partial tiles.
+      -- Full tiles written before this version keep NULL: readers hash those from the tile itself.
+      ALTER TABLE tree_tiles ADD COLUMN subtree_hashes BLOB;
+    `,
+  },
 ];

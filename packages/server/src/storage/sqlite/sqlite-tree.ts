@@ -59,8 +59,11 @@ function prepare(db: Database.Database) {
     leaves: db.prepare<[string, number, number], { seq: number; leaf_hash: string }>(
       'SELECT seq, leaf_hash FROM events WHERE tenant_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
     ),
-    tile: db.prepare<[string, number, number], { hashes: Buffer }>(
-      'SELECT hashes FROM tree_tiles WHERE tenant_id = ? AND level = ? AND idx = ?',
+    entries: db.prepare<[string, number, number], { seq: number; entry: string; leaf_hash: string }>(
+      'SELECT seq, entry, leaf_hash FROM events WHERE tenant_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+    ),
+    tile: db.prepare<[string, number, number], { hashes: Buffer; subtree_hashes: Buffer | null }>(
+      'SELECT hashes, subtree_hashes FROM tree_tiles WHERE tenant_id = ? AND level = ? AND idx = ?',
     ),
     latest: db.prepare<[string], CheckpointRow>(
       `SELECT ${checkpointColumns} FROM checkpoints WHERE tenant_id = ? ORDER BY size DESC LIMIT 1`,
@@ -69,8 +72,8 @@ function prepare(db: Database.Database) {
       `SELECT ${checkpointColumns} FROM checkpoints WHERE tenant_id = ? AND size = ?`,
     ),
     putTile: db.prepare(
-      `INSERT INTO tree_tiles (tenant_id, level, idx, hashes) VALUES (?, ?, ?, ?)
-         ON CONFLICT (tenant_id, level, idx) DO UPDATE SET hashes = excluded.hashes`,
+      `INSERT INTO tree_tiles (tenant_id, level, idx, hashes, subtree_hashes) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, level, idx) DO UPDATE SET hashes = excluded.hashes, subtree_hashes = excluded.subtree_hashes`,
     ),
     putState: db.prepare('UPDATE tree_state SET size = ?, peaks = ?, updated_at = ? WHERE tenant_id = ?'),
     insertCheckpoint: db.prepare(`INSERT INTO checkpoints (${checkpointColumns}) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -123,7 +126,7 @@ export function createSqliteTree(db: Database.Database, gate: SqliteGate): TreeS
   }
 
   function write(tenantId: string, plan: TreeIntegrationPlan, now: string): void {
-    for (const t of plan.tiles) stmt.putTile.run(tenantId, t.level, t.index, t.hashes);
+    for (const t of plan.tiles) stmt.putTile.run(tenantId, t.level, t.index, t.hashes, t.subtreeHashes ?? null);
     if (plan.state) stmt.putState.run(plan.state.size, peaksToBytes(plan.state.peaks), now, tenantId);
     const c = plan.checkpoint;
     if (c) stmt.insertCheckpoint.run(tenantId, c.size, c.rootHash, c.note, c.signedAt, c.milestone ? 1 : 0);
@@ -171,11 +174,23 @@ export function createSqliteTree(db: Database.Database, gate: SqliteGate): TreeS
       gate.run(() =>
         ids.flatMap((id) => {
           const tile = stmt.tile.get(tenantId, id.level, id.index);
-          return tile ? [{ level: id.level, index: id.index, hashes: new Uint8Array(tile.hashes) }] : [];
+          if (!tile) return [];
+          const { level, index } = id;
+          // better-sqlite3 answers a fresh Buffer per blob: a Uint8Array already, no copy needed.
+          const hashes = tile.hashes;
+          return [
+            tile.subtree_hashes
+              ? { level, index, hashes, subtreeHashes: tile.subtree_hashes }
+              : { level, index, hashes },
+          ];
         }),
       ),
     getLeafHashes: (tenantId, from, to) =>
       gate.run(() => stmt.leaves.all(tenantId, from, to).map((r) => new Uint8Array(Buffer.from(r.leaf_hash, 'hex')))),
+    getLogEntries: (tenantId, from, to) =>
+      gate.run(() =>
+        stmt.entries.all(tenantId, from, to).map((r) => ({ sequence: r.seq, entry: r.entry, leafHash: r.leaf_hash })),
+      ),
     getLatestCheckpoint: (tenantId) =>
       gate.run(() => {
         const row = stmt.latest.get(tenantId);

@@ -36,6 +36,9 @@ export function eventLogSuite(driver: ConformanceDriver): void {
       expect(await store.getEventById('acme', 'e1')).toEqual(created[0]);
       expect(await store.getEventsBySequence('acme', 1, 2)).toEqual(created);
       expect(await store.getEventsBySequence('acme', 2, 9)).toEqual([created[1]]);
+      const entries = created.map(({ sequence, entry, leafHash }) => ({ sequence, entry, leafHash }));
+      expect(await store.getLogEntries('acme', 1, 2)).toEqual(entries);
+      expect(await store.getLogEntries('acme', 2, 9)).toEqual([entries[1]]);
       expect(await store.getEventById('acme', 'nope')).toBeUndefined();
       expect(await store.getLogHead('nope')).toBeUndefined();
     });

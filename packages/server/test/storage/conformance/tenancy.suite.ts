@@ -103,6 +103,9 @@ export function tenancySuite(driver: ConformanceDriver): void {
       await appendMany(store, 'acme', 2);
       expect(await store.getEventById('acme', 'secret')).toBeUndefined();
       expect((await store.getEventsBySequence('acme', 1, 10)).every((e) => e.tenantId === 'acme')).toBe(true);
+      const globexEntry = (await store.getLogEntries('globex', 1, 1))[0]!.entry;
+      expect((await store.getLogEntries('acme', 1, 10)).map((e) => e.entry)).not.toContain(globexEntry);
+      expect(await store.getLogEntries('acme', 3, 10)).toEqual([]);
       const all = await store.queryEvents({ tenantId: 'acme', filters: {}, order: 'asc', limit: 100 });
       expect(all.map((e) => e.tenantId)).toEqual(['acme', 'acme']);
       expect(

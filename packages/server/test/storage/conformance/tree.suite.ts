@@ -8,6 +8,7 @@ import {
   inclusionProof,
   memoryNodeReader,
   merkleRoot,
+  nodeHash,
   openCheckpoint,
   parseVerifierKey,
   toHex,
@@ -99,6 +100,17 @@ export function treeSuite(driver: ConformanceDriver): void {
         toHex(merkleRoot(leaves.slice(0, 256))),
         toHex(merkleRoot(leaves.slice(256, 512))),
       ]);
+      // Full tiles carry their subtree hashes (levels 1-8), so proofs need not hash; partial ones do not.
+      expect(level1.subtreeHashes).toBeUndefined();
+      for (const index of [0, 1]) {
+        const tile = tiles.find((x) => x.level === 0 && x.index === index)!;
+        const own = leaves.slice(index * 256, index * 256 + 256);
+        const subtree = splitHashes(tile.subtreeHashes!);
+        expect(subtree).toHaveLength(255);
+        expect(toHex(subtree[0]!)).toBe(toHex(nodeHash(own[0]!, own[1]!)));
+        expect(toHex(subtree[128]!)).toBe(toHex(merkleRoot(own.slice(0, 4))));
+        expect(toHex(subtree[254]!)).toBe(toHex(merkleRoot(own)));
+      }
     });
 
     it('resumes from the stored compact range in bounded rounds, across level-1 tiles', async () => {
@@ -145,6 +157,22 @@ export function treeSuite(driver: ConformanceDriver): void {
       ]) {
         const stored = await reader.consistency('big', old!, size!, n);
         expect(stored.hashes.map(toHex)).toEqual(consistencyProof(old!, size!, memory).map(toHex));
+      }
+      // Tiles stored before schema version 4 have no subtree hashes: readers hash them, same proofs.
+      const legacy = createTreeReader({
+        getLeafHashes: (...args) => store.getLeafHashes(...args),
+        getTreeTiles: async (...args) =>
+          (await store.getTreeTiles(...args)).map(({ subtreeHashes, ...tile }) => {
+            expect(subtreeHashes === undefined || tile.hashes.length === 256 * 32).toBe(true);
+            return tile;
+          }),
+      });
+      for (const [index, size] of [
+        [40_000, n],
+        [65_535, 65_536],
+      ]) {
+        const stored = await legacy.inclusion('big', index!, size!, n, true);
+        expect(stored.hashes.map(toHex)).toEqual(inclusionProof(index!, size!, memory).map(toHex));
       }
       // The clock stands still: later rounds come within a second of the first checkpoint.
       const checkpoint = (await store.getLatestCheckpoint('big'))!;
