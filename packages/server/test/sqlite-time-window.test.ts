@@ -1,12 +1,13 @@
 /**
- * occurred_at windows take a different path in the SQLite driver (a probe of the newest rows, then
- * the covering time index); the pages must be exactly those of a plain filter, in both orders.
+ * occurred_at windows take a different path in the SQLite driver (a probe of the newest sequences,
+ * then a covering time index); the pages must be exactly those of a plain filter, in both orders.
  */
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealEvent } from '../src/domain/sealing.js';
 import { toEventDraft } from '../src/http/native/event.mapper.js';
 import { createQueryService } from '../src/domain/query-service.js';
-import { buildEventQueryPlans } from '../src/storage/sqlite/sqlite-event-query.js';
+import { buildEventQuery, buildEventQueryPlans } from '../src/storage/sqlite/sqlite-event-query.js';
 import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { AuditStore } from '../src/storage/port.js';
 import { makeTempDir } from './helpers/temp-dir.js';
@@ -89,6 +90,18 @@ describe('occurred_at windows on SQLite', () => {
     expect(await walk({ occurredAt, action: 'doc.read' }, 'asc')).toEqual(
       expected(100, 700, 'asc', (i) => i % 3 === 0),
     );
+    // An actor's window takes the (actor, time) index when the probe cannot fill the page.
+    for (const order of ['asc', 'desc'] as const) {
+      for (const [from, to] of [
+        [100, 700],
+        [2300, 2600],
+        [-1000, 5000],
+      ] as const) {
+        expect(await walk({ occurredAt: { gte: minute(from), lt: minute(to) }, actorId: 'u3' }, order)).toEqual(
+          expected(from, to, order, (i) => i % 7 === 3),
+        );
+      }
+    }
   });
 
   it('uses the probe first and the covering time index second', () => {
@@ -98,15 +111,80 @@ describe('occurred_at windows on SQLite', () => {
       order: 'desc',
       limit: 10,
     });
-    expect(plans).toHaveLength(2);
-    expect(plans[0]!.sql).toMatch(/LIMIT 2000\) e WHERE/);
-    expect(plans[1]!.sql).toMatch(/INDEXED BY events_occurred/);
+    expect(plans).toHaveLength(3);
+    expect(plans[0]!.sql).toMatch(/e\.seq > \(SELECT h\.size FROM log_heads h WHERE h\.tenant_id = \?\) - \?/);
+    expect(plans[0]!.params.slice(-3)).toEqual(['t', 2000, 10]);
+    expect(plans[1]!.sql).toMatch(
+      /^WITH a AS \(SELECT max\(e\.seq\) AS s FROM events e INDEXED BY events_occurred WHERE .* INDEXED BY events_classes .* e\.seq BETWEEN a\.s - \? AND a\.s/,
+    );
+    expect(plans[2]!.sql).toMatch(/INDEXED BY events_occurred/);
     const withActor = buildEventQueryPlans({
       tenantId: 't',
       filters: { occurredAt: { gte: minute(0) }, actorId: 'u1' },
+      order: 'asc',
+      limit: 10,
+      afterSequence: 100,
+    });
+    expect(withActor).toHaveLength(3);
+    expect(withActor[0]!.sql).toMatch(/e\.seq <= \?/);
+    expect(withActor[0]!.params.slice(-2)).toEqual([2100, 10]);
+    expect(withActor[1]!.sql).toMatch(
+      /^WITH a AS \(SELECT min\(e\.seq\) AS s FROM events e INDEXED BY events_actor_time .* INDEXED BY events_actor .* e\.seq BETWEEN a\.s AND a\.s \+ \?/,
+    );
+    expect(withActor[2]!.sql).toMatch(/INDEXED BY events_actor_time/);
+    const withSession = buildEventQueryPlans({
+      tenantId: 't',
+      filters: { occurredAt: { gte: minute(0) }, actorId: 'u1', sessionId: 's' },
       order: 'desc',
       limit: 10,
     });
-    expect(withActor).toHaveLength(1);
+    expect(withSession).toHaveLength(1);
+  });
+
+  it('answers with each plan exactly what the plain statement gives, whenever that plan fills the page', () => {
+    const db = new Database(`${temp.dir}/t.db`, { readonly: true });
+    try {
+      const run = (sql: string, params: unknown[]): number[] =>
+        db
+          .prepare<unknown[], { seq: number }>(sql)
+          .all(...params)
+          .map((r) => r.seq);
+      const answered = new Set<number>();
+      for (const order of ['asc', 'desc'] as const) {
+        for (const [from, to] of [
+          [2400, 2600],
+          [0, 150],
+          [300, 420],
+          [-1000, -400],
+          [-1000, 5000],
+        ] as const) {
+          for (const extra of [{}, { actorId: 'u3' }, { action: 'doc.read', actorId: 'u1' }]) {
+            for (const afterSequence of [undefined, 900, 2500]) {
+              const query = {
+                tenantId: 't',
+                filters: { occurredAt: { gte: minute(from), lt: minute(to) }, ...extra },
+                order,
+                limit: 25,
+                ...(afterSequence === undefined ? {} : { afterSequence }),
+              };
+              const plain = buildEventQuery(query);
+              const expected = run(plain.sql, plain.params);
+              const plans = buildEventQueryPlans(query);
+              plans.forEach((plan, i) => {
+                const rows = run(plan.sql, plan.params);
+                if (rows.length >= query.limit || i === plans.length - 1) {
+                  expect(rows).toEqual(expected);
+                  answered.add(i);
+                }
+              });
+            }
+          }
+        }
+      }
+      // Every plan of the time-window path answered some page here.
+      expect([...answered].sort()).toEqual([0, 1, 2]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -93,7 +93,7 @@ export function buildEventCount(tenantId: string, filters: EventFilters): SqlSta
 
 /** Filters with an index of their own: with one of them SQLite's choice of index is already right. */
 const INDEXED_EQUALITIES = ['action', 'actorId', 'targetId', 'sessionId', 'requestId', 'ip', 'vmId'] as const;
-/** How many of the newest (or oldest) rows a probe looks at before the range index takes over. */
+/** How many of the newest (or oldest) sequences a probe looks at before the range index takes over. */
 const PROBE_ROWS = 2000;
 
 /**
@@ -102,39 +102,64 @@ const PROBE_ROWS = 2000;
  * An occurred_at range is the one filter SQLite's planner gets badly wrong: it walks the sequence
  * index from the newest row expecting matches to be spread evenly, but times cluster, so a window
  * a month back means scanning nearly the whole tenant (a second at 1M events). So: first probe the
- * newest rows (recent windows, the common case, are answered there); else take the page from the
- * covering (tenant_id, occurred_at, seq) index — sorting only the window's sequence numbers — and
- * read just those rows. Both give exactly the rows the plain statement would.
+ * newest sequences (recent windows, the common case, are answered there: sequences are gapless,
+ * so "the newest 2000" is a range of the sequence index, read like any page); else probe the 2000
+ * sequences up to the window's newest match; else take the page from a covering time index —
+ * (tenant_id, occurred_at, seq), or (tenant_id, actor_id, occurred_at, seq) with an actor —
+ * sorting only the window's sequence numbers, and read just those rows. Each gives exactly the
+ * rows the plain statement would.
  */
 export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
   const plain = buildEventQuery(query);
   const { filters } = query;
   const keyset = query.offset === undefined && query.sortBy !== 'occurred_at' && filters.text === undefined;
-  if (!keyset || !filters.occurredAt || INDEXED_EQUALITIES.some((k) => filters[k] !== undefined)) return [plain];
+  const otherIndexed = INDEXED_EQUALITIES.some((k) => k !== 'actorId' && filters[k] !== undefined);
+  if (!keyset || !filters.occurredAt || otherIndexed) return [plain];
   const { where, params } = filterConditions(query.tenantId, filters);
-  const window = ['e.tenant_id = ?'];
-  const windowParams: unknown[] = [query.tenantId];
+  const asc = query.order === 'asc';
   if (query.afterSequence !== undefined) {
-    const after = query.order === 'asc' ? 'e.seq > ?' : 'e.seq < ?';
-    where.push(after);
+    where.push(asc ? 'e.seq > ?' : 'e.seq < ?');
     params.push(query.afterSequence);
-    window.push(after);
-    windowParams.push(query.afterSequence);
   }
-  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  const direction = asc ? 'ASC' : 'DESC';
+  // The probe's sequence bound: within PROBE_ROWS of the cursor, or of the log's start or head.
+  const probeBound =
+    query.afterSequence !== undefined
+      ? { sql: asc ? 'e.seq <= ?' : 'e.seq >= ?', param: query.afterSequence + (asc ? PROBE_ROWS : -PROBE_ROWS) }
+      : asc
+        ? { sql: 'e.seq <= ?', param: PROBE_ROWS }
+        : {
+            sql: 'e.seq > (SELECT h.size FROM log_heads h WHERE h.tenant_id = ?) - ?',
+            param: [query.tenantId, PROBE_ROWS],
+          };
+  // Sequence-ordered indexes for the probes: the narrow events_classes carries occurred_at (and the
+  // low-cardinality filters), so only matching rows are read; an actor's own index is narrower still.
+  const seqIndex = filters.actorId !== undefined ? 'events_actor' : 'events_classes';
   const probe: SqlStatement = {
+    sql: `SELECT ${EVENT_COLUMNS} FROM events e INDEXED BY ${seqIndex} WHERE ${[...where, probeBound.sql].join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?`,
+    params: [...params, ...[probeBound.param].flat(), query.limit],
+  };
+  const timeIndex = filters.actorId !== undefined ? 'events_actor_time' : 'events_occurred';
+  // Every match has a sequence at or before the window's newest match (after its oldest, ascending):
+  // if the PROBE_ROWS sequences there hold a page of matches, they are the page. Times follow
+  // arrival closely in real logs, so this usually answers; finding the anchor costs one scan of
+  // the window in its index, without the sort. CROSS JOIN keeps the anchor the outer loop, so the
+  // sequence index is searched between two known bounds.
+  const anchored: SqlStatement = {
     sql:
-      `SELECT ${EVENT_COLUMNS} FROM (SELECT * FROM events e WHERE ${window.join(' AND ')} ` +
-      `ORDER BY e.seq ${direction} LIMIT ${PROBE_ROWS}) e WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?`,
-    params: [...windowParams, ...params, query.limit],
+      `WITH a AS (SELECT ${asc ? 'min' : 'max'}(e.seq) AS s FROM events e INDEXED BY ${timeIndex} WHERE ${where.join(' AND ')}) ` +
+      `SELECT ${EVENT_COLUMNS} FROM a CROSS JOIN events e INDEXED BY ${seqIndex} WHERE ${where.join(' AND ')} AND ` +
+      (asc ? 'e.seq BETWEEN a.s AND a.s + ?' : 'e.seq BETWEEN a.s - ? AND a.s') +
+      ` ORDER BY e.seq ${direction} LIMIT ?`,
+    params: [...params, ...params, PROBE_ROWS, query.limit],
   };
   const rangeIndex: SqlStatement = {
     sql:
-      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.pk IN (SELECT e.pk FROM events e INDEXED BY events_occurred ` +
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.pk IN (SELECT e.pk FROM events e INDEXED BY ${timeIndex} ` +
       `WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?) ORDER BY e.seq ${direction}`,
     params: [...params, query.limit],
   };
-  return [probe, rangeIndex];
+  return [probe, anchored, rangeIndex];
 }
 
 export function buildEventQuery(query: EventQuery): SqlStatement {

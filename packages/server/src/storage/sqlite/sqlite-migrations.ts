@@ -168,4 +168,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tree_tiles ADD COLUMN subtree_hashes BLOB;
     `,
   },
+  {
+    version: 5,
+    name: 'Indexes that answer common filter combinations without reading rows (issue 2)',
+    sql: `
+      -- Low-cardinality filters (and occurred_at) ride in the index: SQLite checks index columns
+      -- before it reads a row, so a rare outcome of a common action, category + severity, or the
+      -- events of a time window among recent sequences skip non-matching rows without loading them.
+      DROP INDEX events_action;
+      CREATE INDEX events_action ON events(tenant_id, action, seq, outcome, category, severity);
+      CREATE INDEX events_classes
+        ON events(tenant_id, seq, category, severity, outcome, actor_type, target_type, occurred_at);
+      -- "What did this user do on Tuesday": the actor's events in the window, not all of them.
+      CREATE INDEX events_actor_time ON events(tenant_id, actor_id, occurred_at, seq) WHERE actor_id IS NOT NULL;
+    `,
+  },
 ];

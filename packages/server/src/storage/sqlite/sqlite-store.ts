@@ -33,6 +33,7 @@ import { createSqliteEventCount } from './sqlite-event-count.js';
 import { createSqliteTargetTypes } from './sqlite-target-types.js';
 import { createSqliteTree } from './sqlite-tree.js';
 import { createSqliteErasure } from './sqlite-erasure.js';
+import { createStatementCache } from './sqlite-statements.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created if missing. */
@@ -71,6 +72,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   const statistics = keepStatisticsFresh(db);
   const writer = createEventWriter(db);
   const gate = createSqliteGate(db, options.syncFile);
+  const prepared = createStatementCache(db);
   const stmt = {
     head: db.prepare<[string], HeadRow>(
       'SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at FROM log_heads h JOIN tenants t ON t.id = h.tenant_id WHERE h.tenant_id = ?',
@@ -143,7 +145,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
       run((): StoredEvent[] => {
         let rows: EventRow[] = [];
         for (const { sql, params } of buildEventQueryPlans(query)) {
-          rows = db.prepare<unknown[], EventRow>(sql).all(...params);
+          rows = prepared<EventRow>(sql).all(...params);
           if (rows.length >= query.limit) break;
         }
         return rows.map(toStoredEvent);
