@@ -1,4 +1,4 @@
-/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get a second plan). */
+/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get three plans). */
 import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
 import { EVENT_COLUMNS, encodeText } from './pg-rows.js';
 import { toTsqueryLiteral } from './pg-search.js';
@@ -88,12 +88,8 @@ function addFilters(b: Builder, tenantId: string, filters: EventFilters): void {
 
 /** Rows a time-range query first walks in sequence order before it falls back to sorting the range. */
 export const RECENT_WALK_ROWS = 250;
-
-/** One statement, or a cheap first try and the exact statement to run when it found too few rows. */
-export interface EventQueryPlan extends SqlStatement {
-  /** Run when the first statement returned fewer rows than the limit; its answer is the answer. */
-  fallback?: SqlStatement;
-}
+/** Sequences an anchored time-range probe looks at, up to the range's newest match. */
+export const ANCHORED_ROWS = 2000;
 
 function seqAfter(b: Builder, query: EventQuery, alias = 'e'): void {
   if (query.afterSequence !== undefined) {
@@ -106,12 +102,14 @@ function seqAfter(b: Builder, query: EventQuery, alias = 'e'): void {
  * sequence order finds `limit` matches after a few thousand rows, but in an audit log time follows
  * sequence, so a range in the past is only reached after walking every newer row (a day a month
  * ago: 600,000 rows, ~1 s at 1,000,000 events). Such a query first walks the newest
- * RECENT_WALK_ROWS rows (a range that includes recent events is answered there); if that finds
- * too few, the exact fallback picks the range's sequences from the (tenant_id, occurred_at)
- * INCLUDE (seq) index or whatever index the other filters offer (`seq + 0` keeps the planner off
- * the sequence-order walk), keeps the `limit` first, and only then reads those rows.
+ * RECENT_WALK_ROWS rows (a range that includes recent events is answered there). Then it finds the
+ * range's newest match (oldest, ascending) in the (tenant_id, occurred_at) INCLUDE (seq) index or
+ * whatever index the other filters offer (`seq + 0` keeps the planner off the sequence-order walk)
+ * and walks the ANCHORED_ROWS sequences up to it: every match is at or before the anchor, so if
+ * they hold a page of matches, they are the page. Else the exact plan picks the range's
+ * sequences, keeps the `limit` first, and only then reads those rows.
  */
-function timeRangePlan(query: EventQuery, direction: string): EventQueryPlan {
+function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   const walk = new Builder();
   walk.where.push(`w.tenant_id = ${walk.param(query.tenantId)}`);
   seqAfter(walk, query, 'w');
@@ -120,36 +118,48 @@ function timeRangePlan(query: EventQuery, direction: string): EventQueryPlan {
   addFilters(walk, query.tenantId, query.filters);
   const first = `SELECT ${EVENT_COLUMNS} FROM (${recent}) e WHERE ${walk.where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ${walk.param(query.limit)}`;
 
+  const asc = query.order === 'asc';
+  const anchored = new Builder();
+  addFilters(anchored, query.tenantId, query.filters);
+  seqAfter(anchored, query);
+  const anchorOf = `SELECT ${asc ? 'min' : 'max'}(e.seq + 0) AS s FROM events e WHERE ${anchored.where.join(' AND ')}`;
+  const span = anchored.param(ANCHORED_ROWS);
+  const near = asc ? `e.seq BETWEEN a.s AND a.s + ${span}` : `e.seq BETWEEN a.s - ${span} AND a.s`;
+  const anchoredText = `WITH a AS (${anchorOf}) SELECT ${EVENT_COLUMNS} FROM a CROSS JOIN events e WHERE ${anchored.where.join(' AND ')} AND ${near} ORDER BY e.seq ${direction} LIMIT ${anchored.param(query.limit)}`;
+
   const exact = new Builder();
   addFilters(exact, query.tenantId, query.filters);
   seqAfter(exact, query);
   const tenant = exact.param(query.tenantId);
   const picked = `SELECT e.seq FROM events e WHERE ${exact.where.join(' AND ')} ORDER BY e.seq + 0 ${direction} LIMIT ${exact.param(query.limit)}`;
-  return {
-    text: first,
-    values: walk.values,
-    fallback: {
+  return [
+    { text: first, values: walk.values },
+    { text: anchoredText, values: anchored.values },
+    {
       text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = ${tenant} AND e.seq IN (${picked}) ORDER BY e.seq ${direction}`,
       values: exact.values,
     },
-  };
+  ];
 }
 
-export function buildEventQuery(query: EventQuery): EventQueryPlan {
+/** Statements to try in order: the first that fills the page, or the last, answers. */
+export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const byTime = query.sortBy === 'occurred_at';
   if (query.filters.occurredAt !== undefined && !byTime && query.offset === undefined) {
-    return timeRangePlan(query, direction);
+    return timeRangePlans(query, direction);
   }
   const b = new Builder();
   addFilters(b, query.tenantId, query.filters);
   seqAfter(b, query);
   const orderBy = byTime ? `e.occurred_at ${direction}, e.seq ${direction}` : `e.seq ${direction}`;
   const offset = query.offset === undefined ? '' : ` OFFSET ${b.param(query.offset)}`;
-  return {
-    text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${b.where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${b.param(query.limit)}${offset}`,
-    values: b.values,
-  };
+  return [
+    {
+      text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${b.where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${b.param(query.limit)}${offset}`,
+      values: b.values,
+    },
+  ];
 }
 
 /** Counts a tenant's events matching the filters (page-numbered surfaces report a total). */

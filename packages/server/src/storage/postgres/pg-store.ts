@@ -9,7 +9,7 @@ import type { ApiKeyRecord, Tenant } from '../../domain/tenancy.js';
 import type { AuditStore, TenantAppend } from '../port.js';
 import { createPgApplications } from './pg-applications.js';
 import { createPgErasure } from './pg-erasure.js';
-import { buildEventCount, buildEventQuery } from './pg-event-query.js';
+import { buildEventCount, buildEventQueryPlans } from './pg-event-query.js';
 import { findExisting, insertRows, lockHeads, updateHeads } from './pg-event-writer.js';
 import { applyPgMigrations, withSchemaLock } from './pg-migrate.js';
 import { ensureEventPartitions } from './pg-partitions.js';
@@ -221,10 +221,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         )
       ).map(toStoredEvent),
     queryEvents: async (q) => {
-      const plan = buildEventQuery(q);
-      let rows = await query<EventRow>(plan.text, plan.values);
-      if (rows.length < q.limit && plan.fallback)
-        rows = await query<EventRow>(plan.fallback.text, plan.fallback.values);
+      let rows: EventRow[] = [];
+      for (const plan of buildEventQueryPlans(q)) {
+        rows = await query<EventRow>(plan.text, plan.values);
+        if (rows.length >= q.limit) break;
+      }
       return rows.map(toStoredEvent);
     },
     countEvents: async (tenantId, filters) => {

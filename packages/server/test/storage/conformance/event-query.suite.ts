@@ -204,6 +204,42 @@ export function eventQuerySuite(driver: ConformanceDriver): void {
       expect(await walk({ lt: minute(5) }, 'desc', { actorId: 'user_1' })).toEqual(ids(0, 5).reverse());
     });
 
+    it('pages through time ranges exactly when late arrivals put old times among new sequences', async () => {
+      // 3,000 events a minute apart, but every 7th arrives late: stamped 2,500 minutes earlier.
+      const minute = (i: number): string => new Date(Date.UTC(2026, 1, 1, 0, i)).toISOString();
+      const at = (i: number): number => (i % 7 === 0 ? i - 2500 : i);
+      const items = Array.from({ length: 3000 }, (_, i) => sealed({ id: `n${i}`, occurred_at: minute(at(i)) }));
+      for (let i = 0; i < items.length; i += 1000) await append(store, 'acme', items.slice(i, i + 1000));
+      const walk = async (occurredAt: Range<string>, order: 'asc' | 'desc') => {
+        const seen: string[] = [];
+        let after: number | undefined;
+        for (;;) {
+          const page = await store.queryEvents({
+            tenantId: 'acme',
+            filters: { occurredAt, actorType: 'user' },
+            order,
+            limit: 25,
+            ...(after === undefined ? {} : { afterSequence: after }),
+          });
+          seen.push(...page.map((e) => e.id));
+          if (page.length < 25) return seen;
+          after = page.at(-1)!.sequence;
+        }
+      };
+      for (const [from, to] of [
+        [0, 100],
+        [-2500, -2000],
+        [400, 1600],
+        [2900, 3000],
+        [-3000, 4000],
+      ] as const) {
+        const inWindow = items.flatMap((_, i) => (at(i) >= from && at(i) < to ? [`n${i}`] : []));
+        const range = { gte: minute(from), lt: minute(to) };
+        expect(await walk(range, 'asc')).toEqual(inWindow);
+        expect(await walk(range, 'desc')).toEqual(inWindow.reverse());
+      }
+    }, 60_000);
+
     it('pages by offset, and sorts by occurred_at with sequence breaking ties', async () => {
       await append(store, 'acme', [sealed({ id: 'e6', occurred_at: '2026-01-02T00:00:00.000Z' })]);
       expect(await ids({}, { sortBy: 'occurred_at', order: 'asc' })).toEqual(['e4', 'e1', 'e2', 'e6', 'e3', 'e5']);
