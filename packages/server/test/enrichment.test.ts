@@ -58,6 +58,14 @@ describe('which addresses get a location', () => {
     expect(publicAddress('::ffff:8.8.8.8')).toEqual({ address: '8.8.8.8', family: 4 });
     expect(publicAddress('::ffff:808:808')).toEqual({ address: '8.8.8.8', family: 4 });
   });
+
+  it('answers the same for an address asked again, and past its cache of recent answers', () => {
+    const ask = () => [publicAddress('8.8.4.4'), publicAddress('10.1.2.3'), publicAddress('::ffff:10.1.2.3')];
+    const first = ask();
+    for (let i = 0; i < 5000; i++) publicAddress(`11.0.${i >> 8}.${i & 255}`);
+    expect(ask()).toEqual(first);
+    expect(first).toEqual([{ address: '8.8.4.4', family: 4 }, undefined, undefined]);
+  });
 });
 
 describe('record layouts', () => {

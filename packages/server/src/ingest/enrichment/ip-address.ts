@@ -56,12 +56,27 @@ function unmapIpv4(address: string): string | undefined {
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
+// BlockList.check allocates a SocketAddress per call, which showed in ingest profiles; clients
+// repeat, so recent answers are kept (null: not public).
+const recent = new Map<string, PublicAddress | null>();
+const RECENT_LIMIT = 4096;
+
 /** The address to locate, or undefined when it is invalid or not publicly routable. */
 export function publicAddress(text: string): PublicAddress | undefined {
+  let answer = recent.get(text);
+  if (answer === undefined) {
+    answer = classify(text) ?? null;
+    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+    recent.set(text, answer);
+  }
+  return answer ?? undefined;
+}
+
+function classify(text: string): PublicAddress | undefined {
   const family = isIP(text);
   if (family === 0 || text.includes('%')) return undefined; // zoned addresses are link-local
   const mapped = family === 6 ? unmapIpv4(text) : undefined;
-  if (mapped !== undefined) return publicAddress(mapped);
+  if (mapped !== undefined) return classify(mapped);
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (special.check(text, type)) return undefined;
   return { address: text, family: family === 4 ? 4 : 6 };
