@@ -62,6 +62,24 @@ async function loadFixtures(store: AuditStore): Promise<void> {
 }
 
 /** Ids of the matching events of tenant acme, newest first unless `more` says otherwise. */
+/** Ids of every page of a filtered query, following its keyset cursor. */
+async function walkPages(store: AuditStore, filters: EventFilters, order: 'asc' | 'desc', limit: number) {
+  const seen: string[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await store.queryEvents({
+      tenantId: 'acme',
+      filters,
+      order,
+      limit,
+      ...(after === undefined ? {} : { afterSequence: after }),
+    });
+    seen.push(...page.map((e) => e.id));
+    if (page.length < limit) return seen;
+    after = page.at(-1)!.sequence;
+  }
+}
+
 async function queryIds(store: AuditStore, filters: EventFilters, more: Partial<EventQuery>): Promise<string[]> {
   return (await store.queryEvents({ tenantId: 'acme', filters, order: 'desc', limit: 100, ...more })).map((e) => e.id);
 }
@@ -180,22 +198,8 @@ export function eventQuerySuite(driver: ConformanceDriver): void {
       const minute = (i: number): string => new Date(Date.UTC(2026, 1, 1, 0, i)).toISOString();
       const items = Array.from({ length: 600 }, (_, i) => sealed({ id: `m${i}`, occurred_at: minute(i) }));
       await append(store, 'acme', items);
-      const walk = async (occurredAt: Range<string>, order: 'asc' | 'desc', extra: EventFilters = {}) => {
-        const seen: string[] = [];
-        let after: number | undefined;
-        for (;;) {
-          const page = await store.queryEvents({
-            tenantId: 'acme',
-            filters: { occurredAt, ...extra },
-            order,
-            limit: 7,
-            ...(after === undefined ? {} : { afterSequence: after }),
-          });
-          seen.push(...page.map((e) => e.id));
-          if (page.length < 7) return seen;
-          after = page.at(-1)!.sequence;
-        }
-      };
+      const walk = (occurredAt: Range<string>, order: 'asc' | 'desc', extra: EventFilters = {}) =>
+        walkPages(store, { occurredAt, ...extra }, order, 7);
       const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `m${from + i}`);
       expect(await walk({ gte: minute(10), lt: minute(30) }, 'desc')).toEqual(ids(10, 30).reverse());
       expect(await walk({ gte: minute(10), lt: minute(30) }, 'asc')).toEqual(ids(10, 30));
@@ -210,22 +214,8 @@ export function eventQuerySuite(driver: ConformanceDriver): void {
       const at = (i: number): number => (i % 7 === 0 ? i - 2500 : i);
       const items = Array.from({ length: 3000 }, (_, i) => sealed({ id: `n${i}`, occurred_at: minute(at(i)) }));
       for (let i = 0; i < items.length; i += 1000) await append(store, 'acme', items.slice(i, i + 1000));
-      const walk = async (occurredAt: Range<string>, order: 'asc' | 'desc') => {
-        const seen: string[] = [];
-        let after: number | undefined;
-        for (;;) {
-          const page = await store.queryEvents({
-            tenantId: 'acme',
-            filters: { occurredAt, actorType: 'user' },
-            order,
-            limit: 25,
-            ...(after === undefined ? {} : { afterSequence: after }),
-          });
-          seen.push(...page.map((e) => e.id));
-          if (page.length < 25) return seen;
-          after = page.at(-1)!.sequence;
-        }
-      };
+      const walk = (occurredAt: Range<string>, order: 'asc' | 'desc') =>
+        walkPages(store, { occurredAt, actorType: 'user' }, order, 25);
       for (const [from, to] of [
         [0, 100],
         [-2500, -2000],
