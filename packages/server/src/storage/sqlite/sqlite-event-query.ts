@@ -123,21 +123,22 @@ export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
   }
   const direction = asc ? 'ASC' : 'DESC';
   // The probe's sequence bound: within PROBE_ROWS of the cursor, or of the log's start or head.
-  const probeBound =
-    query.afterSequence !== undefined
-      ? { sql: asc ? 'e.seq <= ?' : 'e.seq >= ?', param: query.afterSequence + (asc ? PROBE_ROWS : -PROBE_ROWS) }
+  const after = query.afterSequence;
+  const probeBound: SqlStatement =
+    after !== undefined
+      ? { sql: asc ? 'e.seq <= ?' : 'e.seq >= ?', params: [asc ? after + PROBE_ROWS : after - PROBE_ROWS] }
       : asc
-        ? { sql: 'e.seq <= ?', param: PROBE_ROWS }
+        ? { sql: 'e.seq <= ?', params: [PROBE_ROWS] }
         : {
             sql: 'e.seq > (SELECT h.size FROM log_heads h WHERE h.tenant_id = ?) - ?',
-            param: [query.tenantId, PROBE_ROWS],
+            params: [query.tenantId, PROBE_ROWS],
           };
   // Sequence-ordered indexes for the probes: the narrow events_classes carries occurred_at (and the
   // low-cardinality filters), so only matching rows are read; an actor's own index is narrower still.
   const seqIndex = filters.actorId !== undefined ? 'events_actor' : 'events_classes';
   const probe: SqlStatement = {
     sql: `SELECT ${EVENT_COLUMNS} FROM events e INDEXED BY ${seqIndex} WHERE ${[...where, probeBound.sql].join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?`,
-    params: [...params, ...[probeBound.param].flat(), query.limit],
+    params: [...params, ...probeBound.params, query.limit],
   };
   const timeIndex = filters.actorId !== undefined ? 'events_actor_time' : 'events_occurred';
   // Every match has a sequence at or before the window's newest match (after its oldest, ascending):
