@@ -15,13 +15,22 @@
  *     checkpoint was given, the tree at its size has its root (so the two are consistent).
  *
  * Per-event work that needs no other event is `inspectEvidenceEvent`, a pure function a caller may
- * run in parallel and feed to `EvidenceVerifier.pushInspection`; the verdict is the same.
+ * run in parallel and feed to `EvidenceVerifier.pushInspection`; the verdict is the same. Blocks of
+ * lines may likewise go through `inspectEvidenceLines`, whose runs of events that follow on from
+ * each other `pushInspected` takes at a small cost per event.
  */
 import { openCheckpoint, type Checkpoint } from './checkpoint.js';
 import { CompactRange } from './compact-range.js';
 import { EVIDENCE_FORMAT, EVIDENCE_VERSION, type EvidenceHeader } from './evidence-bundle.js';
 import { fromHex, toHex } from './hex.js';
-import { inspectEvidenceEvent, type EventInspection, type EvidenceFailureCode } from './inspect-evidence.js';
+import {
+  inspectEvidenceEvent,
+  isEntryRcv,
+  type EventInspection,
+  type EventRun,
+  type EvidenceFailureCode,
+  type InspectedLine,
+} from './inspect-evidence.js';
 import { ZERO_HASH_HEX } from './leaf-v1.js';
 import type { JsonObject } from './json-pointer.js';
 import type { NoteVerifier } from './note.js';
@@ -69,7 +78,6 @@ export interface EvidenceVerifyOptions {
 
 export const ERASED_SAMPLE_SIZE = 50;
 
-const RCV = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 function isObject(value: unknown): value is JsonObject {
@@ -187,6 +195,57 @@ export class EvidenceVerifier {
     });
   }
 
+  /** Feeds one answer of inspectEvidenceLines (answers in order, as for lines). */
+  pushInspected(item: InspectedLine): boolean {
+    if ('line' in item) return this.push(item.line);
+    if ('leafHashes' in item) return this.pushRun(item);
+    return this.pushInspection(item);
+  }
+
+  /**
+   * Feeds a run of events (see EventRun). The first event gets every check pushInspection makes;
+   * the others already passed, against the event before them, every check that does not depend on
+   * the verifier's state, so only the checkpoint's tree size and the trusted checkpoint remain.
+   */
+  pushRun(run: EventRun): boolean {
+    if (this.#failure !== null) return false;
+    return this.#guard(() => {
+      const leaf = (i: number) => run.leafHashes.subarray(32 * i, 32 * i + 32);
+      if (run.count < 1 || run.leafHashes.length !== 32 * run.count) throw new Error('malformed event run');
+      const erased = run.erased;
+      let next = 0;
+      const erasedAt = (offset: number): string[] => (erased[next]?.offset === offset ? erased[next++]!.pointers : []);
+      this.pushInspection({
+        sequence: run.first,
+        idx: String(run.first),
+        prev: run.prev,
+        rcv: run.firstRcv,
+        leafHash: leaf(0),
+        erased: erasedAt(0),
+        failure: null,
+      });
+      if (this.#failure !== null) return;
+      this.#appendFollowing(run, erasedAt);
+    });
+  }
+
+  /** The rest of a run whose first event was checked: what #checkEvent still checks, then the same updates. */
+  #appendFollowing(run: EventRun, erasedAt: (offset: number) => string[]): void {
+    const treeSize = (this.#header as EvidenceHeader).tree_size;
+    for (let i = 1; i < run.count; i++) {
+      const sequence = run.first + i;
+      if (sequence > treeSize) {
+        fail(sequence, 'event-unexpected', `sequence ${sequence} is beyond the checkpoint's tree size`);
+      }
+      this.#range.append(run.leafHashes.subarray(32 * i, 32 * i + 32));
+      this.#checked++;
+      this.#countErased(sequence, erasedAt(i));
+      this.#checkTrustedRoot();
+    }
+    this.#lastLeafHex = toHex(run.leafHashes.subarray(32 * (run.count - 1)));
+    this.#lastRcv = run.lastRcv;
+  }
+
   /** The verdict; call once every line was pushed. */
   finish(): EvidenceVerdict {
     if (this.#failure === null) this.#guard(() => this.#checkEnd());
@@ -299,7 +358,7 @@ export class EvidenceVerifier {
           : `the entry's prev is not the leaf hash of sequence ${sequence - 1}: the chain is broken between ${sequence - 1} and ${sequence}`,
       );
     }
-    if (!RCV.test(e.rcv) || Number.isNaN(Date.parse(e.rcv))) {
+    if (!isEntryRcv(e.rcv)) {
       fail(sequence, 'entry-rcv', `the entry's rcv ${JSON.stringify(e.rcv)} is not an RFC 3339 UTC time`);
     }
     if (e.rcv < this.#lastRcv) {

@@ -4,6 +4,7 @@
  * 2 the inputs could not be read.
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
@@ -128,41 +129,63 @@ async function verifyInThread(path: string, verifier: EvidenceVerifier, onProgre
 }
 
 /**
+ * The file in blocks of whole lines (the last block may lack its newline), each in a buffer of
+ * its own that can be transferred to a worker: read straight into it, with the partial line the
+ * previous read ended in copied to its start, rather than concatenated and copied again.
+ */
+async function* lineBlocks(path: string, size: number): AsyncGenerator<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    let carry = new Uint8Array(0);
+    for (;;) {
+      const buffer = new Uint8Array(carry.length + size);
+      buffer.set(carry);
+      const { bytesRead } = await file.read(buffer, carry.length, size, null);
+      const filled = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (filled > 0) yield buffer.subarray(0, filled);
+        return;
+      }
+      const last = buffer.lastIndexOf(NEWLINE, filled - 1);
+      carry = buffer.slice(last + 1, filled);
+      if (last >= 0) yield buffer.subarray(0, last + 1);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Bytes read and sent to a worker at a time. */
+const BLOCK_BYTES = 1 << 20;
+
+/**
  * Several threads: the header is read here; then the file goes in blocks of whole lines, as raw
- * bytes, to the workers, which decode, split and inspect them (inspectEvidenceEvent) and hand back
- * inspections, and trailer lines as they are; this thread feeds them to the verifier in file order.
+ * bytes, to the workers, which decode, split and inspect them (inspectEvidenceLines) and hand back
+ * runs of events that passed, single inspections, and trailer lines as they are; this thread
+ * feeds them to the verifier in file order.
  */
 async function verifyInWorkers(path: string, verifier: EvidenceVerifier, threads: number, onProgress: Progress) {
   const pool = new InspectorPool(threads);
   const inFlight: Array<Promise<InspectedItem[]>> = [];
   const feed = async (): Promise<void> => {
-    for (const item of await inFlight.shift()!) {
-      if (!('line' in item ? verifier.push(item.line) : verifier.pushInspection(item))) break;
-    }
+    for (const item of await inFlight.shift()!) if (!verifier.pushInspected(item)) break;
     onProgress(verifier.progress().checked, verifier.progress().total);
   };
-  let pending = Buffer.alloc(0);
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    for await (let block of lineBlocks(path, BLOCK_BYTES)) {
       if (verifier.failed) break;
-      let data = Buffer.concat([pending, chunk as Buffer]);
       if (verifier.origin === null) {
-        const end = data.indexOf(NEWLINE);
-        if (end < 0) {
-          pending = data;
-          continue;
-        }
-        if (!verifier.push(data.subarray(0, end).toString('utf8'))) break;
-        data = data.subarray(end + 1);
+        const end = block.indexOf(NEWLINE);
+        const header = Buffer.from(block.buffer, block.byteOffset, end < 0 ? block.length : end);
+        if (!verifier.push(header.toString('utf8'))) break;
+        if (end < 0) continue;
+        block = block.subarray(end + 1);
       }
-      const last = data.lastIndexOf(NEWLINE);
-      pending = Buffer.from(data.subarray(last + 1));
-      if (last < 0) continue;
-      inFlight.push(pool.inspect(verifier.origin!, new Uint8Array(data.subarray(0, last + 1))));
+      if (block.length === 0) continue;
+      inFlight.push(pool.inspect(verifier.origin!, block));
       if (inFlight.length > 2 * threads) await feed();
     }
     while (inFlight.length > 0 && !verifier.failed) await feed();
-    if (pending.length > 0 && !verifier.failed) verifier.push(pending.toString('utf8'));
   } finally {
     await pool.close();
   }
