@@ -1,4 +1,4 @@
-/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get three plans). */
+/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get a second plan). */
 import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
 import { EVENT_COLUMNS, encodeText } from './pg-rows.js';
 import { toTsqueryLiteral } from './pg-search.js';
@@ -88,8 +88,6 @@ function addFilters(b: Builder, tenantId: string, filters: EventFilters): void {
 
 /** Rows a time-range query first walks in sequence order before it falls back to sorting the range. */
 export const RECENT_WALK_ROWS = 250;
-/** Sequences an anchored time-range probe looks at, up to the range's newest match. */
-export const ANCHORED_ROWS = 2000;
 
 function seqAfter(b: Builder, query: EventQuery, alias = 'e'): void {
   if (query.afterSequence !== undefined) {
@@ -102,12 +100,12 @@ function seqAfter(b: Builder, query: EventQuery, alias = 'e'): void {
  * sequence order finds `limit` matches after a few thousand rows, but in an audit log time follows
  * sequence, so a range in the past is only reached after walking every newer row (a day a month
  * ago: 600,000 rows, ~1 s at 1,000,000 events). Such a query first walks the newest
- * RECENT_WALK_ROWS rows (a range that includes recent events is answered there). Then it finds the
- * range's newest match (oldest, ascending) in the (tenant_id, occurred_at) INCLUDE (seq) index or
- * whatever index the other filters offer (`seq + 0` keeps the planner off the sequence-order walk)
- * and walks the ANCHORED_ROWS sequences up to it: every match is at or before the anchor, so if
- * they hold a page of matches, they are the page. Else the exact plan picks the range's
- * sequences, keeps the `limit` first, and only then reads those rows.
+ * RECENT_WALK_ROWS rows (a range that includes recent events is answered there); if that finds
+ * too few, the exact plan picks the range's sequences from the (tenant_id, occurred_at)
+ * INCLUDE (seq) index or whatever index the other filters offer (`seq + 0` keeps the planner off
+ * the sequence-order walk), keeps the `limit` first, and only then reads those rows. (SQLite's
+ * middle step, anchoring a walk at the range's newest match in one statement, made PostgreSQL's
+ * one-day ranges 15× slower at 1,000,000 events: measured, and left out.)
  */
 function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   const walk = new Builder();
@@ -118,15 +116,6 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   addFilters(walk, query.tenantId, query.filters);
   const first = `SELECT ${EVENT_COLUMNS} FROM (${recent}) e WHERE ${walk.where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ${walk.param(query.limit)}`;
 
-  const asc = query.order === 'asc';
-  const anchored = new Builder();
-  addFilters(anchored, query.tenantId, query.filters);
-  seqAfter(anchored, query);
-  const anchorOf = `SELECT ${asc ? 'min' : 'max'}(e.seq + 0) AS s FROM events e WHERE ${anchored.where.join(' AND ')}`;
-  const span = anchored.param(ANCHORED_ROWS);
-  const near = asc ? `e.seq BETWEEN a.s AND a.s + ${span}` : `e.seq BETWEEN a.s - ${span} AND a.s`;
-  const anchoredText = `WITH a AS (${anchorOf}) SELECT ${EVENT_COLUMNS} FROM a CROSS JOIN events e WHERE ${anchored.where.join(' AND ')} AND ${near} ORDER BY e.seq ${direction} LIMIT ${anchored.param(query.limit)}`;
-
   const exact = new Builder();
   addFilters(exact, query.tenantId, query.filters);
   seqAfter(exact, query);
@@ -134,7 +123,6 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   const picked = `SELECT e.seq FROM events e WHERE ${exact.where.join(' AND ')} ORDER BY e.seq + 0 ${direction} LIMIT ${exact.param(query.limit)}`;
   return [
     { text: first, values: walk.values },
-    { text: anchoredText, values: anchored.values },
     {
       text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = ${tenant} AND e.seq IN (${picked}) ORDER BY e.seq ${direction}`,
       values: exact.values,
