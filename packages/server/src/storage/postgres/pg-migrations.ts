@@ -6,6 +6,7 @@ import { CORE_MIGRATION } from './migrations/001-core.js';
 import { APPLICATIONS_MIGRATION } from './migrations/002-applications.js';
 import { TREE_MIGRATION } from './migrations/003-tree.js';
 import { SUBTREE_HASHES_MIGRATION } from './migrations/004-subtree-hashes.js';
+import { FILTER_INDEXES_MIGRATION } from './migrations/005-filter-indexes.js';
 
 export interface PgMigration {
   version: number;
@@ -18,4 +19,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   APPLICATIONS_MIGRATION,
   TREE_MIGRATION,
   SUBTREE_HASHES_MIGRATION,
+  FILTER_INDEXES_MIGRATION,
 ];
