@@ -6,39 +6,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CompactRange,
-  DEFAULT_PERSONAL_POINTERS,
   EvidenceVerifier,
   ZERO_HASH_HEX,
-  buildEntry,
-  canonicalJson,
-  entryLeafHash,
-  formatEvidenceEvent,
-  formatEvidenceHeader,
-  formatEvidenceTrailer,
-  generateNoteKeyPair,
   inspectEvidenceEvent,
   inspectEvidenceEventExact,
   inspectEvidenceLines,
   inspectPlainEvent,
   parseEntry,
   parseEntryExact,
-  parseSignerKey,
-  parseVerifierKey,
-  sealBody,
-  sha256Hex,
-  signCheckpoint,
   toHex,
   verifyEvidence,
   type Disclosures,
   type EvidenceEvent,
   type JsonObject,
 } from '../src/index.js';
-
-const ORIGIN = 'audit.example/t/acme';
-const KEYS = generateNoteKeyPair(ORIGIN, new Uint8Array(32).fill(1));
-const SIGNER = parseSignerKey(KEYS.signerKey);
-const VERIFIER = parseVerifierKey(KEYS.verifierKey);
+import { ORIGIN, VERIFIER, bundle, chainEvents, checkpointOf, type ChainOptions } from './evidence-fixture.js';
 
 function body(i: number): JsonObject {
   return {
@@ -58,57 +40,9 @@ function body(i: number): JsonObject {
 const rcvOf = (i: number) =>
   `2025-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z`;
 
-/** Events 1..n, chained, with their leaf hashes; `edit` may change an event's parts before chaining. */
-function makeEvents(
-  n: number,
-  edit: (i: number, e: { rcv: string; log: string; idx: number }) => void = () => {},
-  reseal: (i: number, sealedBody: string, disclosures: Disclosures) => [string, Disclosures] = (_, b, d) => [b, d],
-) {
-  const events: EvidenceEvent[] = [];
-  const leaves: Uint8Array[] = [];
-  let prev = ZERO_HASH_HEX;
-  for (let i = 1; i <= n; i++) {
-    const sealedNow = sealBody(body(i), DEFAULT_PERSONAL_POINTERS);
-    const [sealedBody, disclosures] = reseal(i, canonicalJson(sealedNow.sealed), sealedNow.disclosures);
-    const parts = { rcv: rcvOf(i), log: ORIGIN, idx: i };
-    edit(i, parts);
-    const entry = buildEntry({
-      log: parts.log,
-      sequence: parts.idx,
-      prev,
-      receivedAt: parts.rcv,
-      body: sha256Hex(sealedBody),
-    });
-    leaves.push(entryLeafHash(entry));
-    prev = toHex(leaves[i - 1]!);
-    events.push({ sequence: i, entry, sealed_body: sealedBody, disclosures });
-  }
-  return { events, leaves };
-}
-
-function checkpointOf(leaves: readonly Uint8Array[]): string {
-  const range = new CompactRange();
-  leaves.forEach((l) => range.append(l));
-  return signCheckpoint({ origin: ORIGIN, size: leaves.length, rootHash: range.root(), extensions: [] }, [SIGNER]);
-}
-
-function bundle(events: readonly EvidenceEvent[], leaves: readonly Uint8Array[]): string[] {
-  return [
-    formatEvidenceHeader({
-      format: 'trailkeep-evidence',
-      version: 1,
-      origin: ORIGIN,
-      tenant_id: 'acme',
-      exported_at: '2025-01-02T00:00:00.000Z',
-      tree_size: leaves.length,
-      checkpoint: checkpointOf(leaves),
-      vkey: KEYS.verifierKey,
-      prefix: { size: 0, peaks: [] },
-    }),
-    ...events.map(formatEvidenceEvent),
-    formatEvidenceTrailer(events.length),
-  ];
-}
+/** Events 1..n, chained, with their leaf hashes; `edit` may change an event's entry, `reseal` its body. */
+const makeEvents = (n: number, edit?: ChainOptions['edit'], reseal?: ChainOptions['reseal']) =>
+  chainEvents(n, { body, rcv: rcvOf, ...(edit && { edit }), ...(reseal && { reseal }) });
 
 const N = 40;
 const { events: EVENTS, leaves: LEAVES } = makeEvents(N);

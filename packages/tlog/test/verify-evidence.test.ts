@@ -5,34 +5,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CompactRange,
-  DEFAULT_PERSONAL_POINTERS,
   EvidenceVerifier,
-  ZERO_HASH_HEX,
-  buildEntry,
-  canonicalJson,
   describeVerdict,
-  entryLeafHash,
   formatEvidenceEvent,
-  formatEvidenceHeader,
   formatEvidenceTrailer,
   generateNoteKeyPair,
   inspectEvidenceEvent,
   parseSignerKey,
   parseVerifierKey,
-  sealBody,
-  sha256Hex,
   signCheckpoint,
-  toHex,
   verifyEvidence,
   type EvidenceEvent,
   type JsonObject,
 } from '../src/index.js';
+import { ORIGIN, VERIFIER, bundle, chainEvents, checkpointOf, rootOf } from './evidence-fixture.js';
 
-const ORIGIN = 'audit.example/t/acme';
-const KEYS = generateNoteKeyPair(ORIGIN, new Uint8Array(32).fill(1));
-const SIGNER = parseSignerKey(KEYS.signerKey);
-const VERIFIER = parseVerifierKey(KEYS.verifierKey);
 const OTHER = parseVerifierKey(generateNoteKeyPair(ORIGIN, new Uint8Array(32).fill(2)).verifierKey);
 
 function body(i: number): JsonObject {
@@ -48,52 +35,8 @@ function body(i: number): JsonObject {
 }
 
 /** Events 1..n of a log, chained, with their leaf hashes. */
-function makeEvents(n: number, rcv = (i: number) => `2025-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`) {
-  const events: EvidenceEvent[] = [];
-  const leaves: Uint8Array[] = [];
-  let prev = ZERO_HASH_HEX;
-  for (let i = 1; i <= n; i++) {
-    const { sealed, disclosures } = sealBody(body(i), DEFAULT_PERSONAL_POINTERS);
-    const sealedBody = canonicalJson(sealed);
-    const entry = buildEntry({ log: ORIGIN, sequence: i, prev, receivedAt: rcv(i), body: sha256Hex(sealedBody) });
-    leaves.push(entryLeafHash(entry));
-    prev = toHex(leaves[i - 1]!);
-    events.push({ sequence: i, entry, sealed_body: sealedBody, disclosures });
-  }
-  return { events, leaves };
-}
-
-function rootOf(leaves: readonly Uint8Array[]): Uint8Array {
-  const range = new CompactRange();
-  leaves.forEach((l) => range.append(l));
-  return range.root();
-}
-
-function checkpointOf(leaves: readonly Uint8Array[], signer = SIGNER): string {
-  return signCheckpoint({ origin: ORIGIN, size: leaves.length, rootHash: rootOf(leaves), extensions: [] }, [signer]);
-}
-
-/** Bundle lines: header, events (prefix.size + 1 on), trailer. */
-function bundle(events: readonly EvidenceEvent[], leaves: readonly Uint8Array[], from = 1): string[] {
-  const prefix = new CompactRange();
-  leaves.slice(0, from - 1).forEach((l) => prefix.append(l));
-  const shown = events.slice(from - 1);
-  return [
-    formatEvidenceHeader({
-      format: 'trailkeep-evidence',
-      version: 1,
-      origin: ORIGIN,
-      tenant_id: 'acme',
-      exported_at: '2025-01-02T00:00:00.000Z',
-      tree_size: leaves.length,
-      checkpoint: checkpointOf(leaves),
-      vkey: KEYS.verifierKey,
-      prefix: { size: from - 1, peaks: prefix.peaks().map(toHex) },
-    }),
-    ...shown.map(formatEvidenceEvent),
-    formatEvidenceTrailer(shown.length),
-  ];
-}
+const makeEvents = (n: number, rcv = (i: number) => `2025-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`) =>
+  chainEvents(n, { body, rcv });
 
 const N = 40;
 const { events: EVENTS, leaves: LEAVES } = makeEvents(N);

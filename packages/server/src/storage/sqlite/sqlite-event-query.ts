@@ -110,11 +110,10 @@ const PROBE_ROWS = 2000;
  * rows the plain statement would.
  */
 export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
-  const plain = buildEventQuery(query);
   const { filters } = query;
   const keyset = query.offset === undefined && query.sortBy !== 'occurred_at' && filters.text === undefined;
   const otherIndexed = INDEXED_EQUALITIES.some((k) => k !== 'actorId' && filters[k] !== undefined);
-  if (!keyset || !filters.occurredAt || otherIndexed) return [plain];
+  if (!keyset || !filters.occurredAt || otherIndexed) return [buildEventQuery(query)];
   const { where, params } = filterConditions(query.tenantId, filters);
   const asc = query.order === 'asc';
   if (query.afterSequence !== undefined) {
