@@ -9,21 +9,24 @@ function entryPrev(entry: string): string {
   return at >= 0 ? entry.slice(at + 8, at + 72) : (JSON.parse(entry) as { prev: string }).prev;
 }
 
-/** The event as readers see it, from the clear body and its place in the log. */
-export function committedEvent(body: EventBody, stored: StoredEvent, erased: string[] = []): AuditEvent {
-  const event: AuditEvent = {
-    ...body,
-    tenant_id: stored.tenantId,
-    sequence: stored.sequence,
-    received_at: stored.receivedAt,
-    integrity: { sha256: stored.bodyDigest, prev_hash: entryPrev(stored.entry), hash: stored.leafHash },
-  };
+/**
+ * The event as readers see it: `body` with its place in the log added. The body becomes the event
+ * (no copy: spreading a parsed body into a new object cost more than parsing it), so callers pass
+ * a body of their own.
+ */
+function placedInLog(body: EventBody, stored: StoredEvent, erased: string[]): AuditEvent {
+  const event = body as AuditEvent;
+  event.tenant_id = stored.tenantId;
+  event.sequence = stored.sequence;
+  event.received_at = stored.receivedAt;
+  event.integrity = { sha256: stored.bodyDigest, prev_hash: entryPrev(stored.entry), hash: stored.leafHash };
   if (erased.length > 0) event.erased = erased;
   return event;
 }
 
 export function toAuditEvent(stored: StoredEvent): AuditEvent {
-  if (stored.clearBody !== undefined) return committedEvent(stored.clearBody, stored);
+  // A clear body is the ingest request's own (answers of just-committed events): left untouched.
+  if (stored.clearBody !== undefined) return placedInLog({ ...stored.clearBody }, stored, []);
   const { body, erased } = openSealedBody(JSON.parse(stored.sealedBody) as JsonObject, stored.disclosures);
-  return committedEvent(body as unknown as EventBody, stored, erased);
+  return placedInLog(body as unknown as EventBody, stored, erased);
 }

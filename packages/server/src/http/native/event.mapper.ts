@@ -54,16 +54,16 @@ export function toEventDraft(input: EventInput, now: Date): EventDraft {
  * (resource, timestamp, sequence_number, created_at, prev_hash, hash) so fact0 clients read it unchanged.
  */
 export function toNativeEvent(event: AuditEvent): Record<string, unknown> {
+  // The aliases are added to the event itself: every caller passes an event toAuditEvent just made,
+  // and copying it cost a page of 50 events more than parsing their bodies.
+  const native = event as unknown as Record<string, unknown>;
   const { integrity } = event;
-  const native: Record<string, unknown> = {
-    ...event,
-    timestamp: event.occurred_at,
-    sequence_number: event.sequence,
-    created_at: event.received_at,
-    prev_hash: integrity.prev_hash,
-    hash: integrity.hash,
-    sha256: integrity.sha256,
-  };
+  native.timestamp = event.occurred_at;
+  native.sequence_number = event.sequence;
+  native.created_at = event.received_at;
+  native.prev_hash = integrity.prev_hash;
+  native.hash = integrity.hash;
+  native.sha256 = integrity.sha256;
   if (event.target !== undefined) native.resource = event.target;
   return native;
 }
