@@ -10,13 +10,17 @@ import { createQueryService } from '../src/domain/query-service.js';
 import { buildEventQuery, buildEventQueryPlans } from '../src/storage/sqlite/sqlite-event-query.js';
 import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { AuditStore } from '../src/storage/port.js';
+import type { Outcome } from '../src/domain/event.js';
 import { makeTempDir } from './helpers/temp-dir.js';
 
 const COUNT = 2600;
 const BASE = Date.UTC(2026, 0, 1);
 const minute = (i: number): string => new Date(BASE + i * 60_000).toISOString();
-// Event i happened at minute i, except every 10th, which arrived late (out of order in time).
-const occurredMinute = (i: number): number => (i % 10 === 0 ? i - 500 : i);
+// Event i happened at minute i, except every 10th, which arrived late (out of order in time), and
+// the last, a failure that arrived 2,594 minutes late: the newest event of minute 5.
+const LAST = COUNT - 1;
+const occurredMinute = (i: number): number => (i === LAST ? 5 : i % 10 === 0 ? i - 500 : i);
+const outcomeOf = (i: number): Outcome => (i === LAST ? 'failure' : 'unknown');
 
 const temp = makeTempDir();
 let store: AuditStore;
@@ -31,6 +35,7 @@ beforeAll(async () => {
         id: `e${i}`,
         action: i % 3 === 0 ? 'doc.read' : 'doc.write',
         actor: { id: `u${i % 7}` },
+        outcome: outcomeOf(i),
         timestamp: minute(occurredMinute(i)),
       };
       return sealEvent(toEventDraft(input, new Date()));
@@ -79,7 +84,7 @@ describe('occurred_at windows on SQLite', () => {
       const occurredAt = { gte: minute(from), lt: minute(to) };
       expect(await walk({ occurredAt }, order)).toEqual(expected(from, to, order));
       expect(await walk({ occurredAt, category: undefined, outcome: 'unknown' }, order)).toEqual(
-        expected(from, to, order),
+        expected(from, to, order, (i) => outcomeOf(i) === 'unknown'),
       );
     }
   });
@@ -104,20 +109,35 @@ describe('occurred_at windows on SQLite', () => {
     }
   });
 
-  it('uses the probe first and the covering time index second', () => {
+  it("probes the newest sequences, then walks from the minutes' bound, then from the exact anchor, then sorts", () => {
     const plans = buildEventQueryPlans({
       tenantId: 't',
-      filters: { occurredAt: { gte: minute(0) } },
+      filters: { occurredAt: { gte: minute(0), lt: minute(90) }, sequence: { lt: 500 } },
       order: 'desc',
       limit: 10,
+      afterSequence: 300,
     });
-    expect(plans).toHaveLength(3);
-    expect(plans[0]!.sql).toMatch(/e\.seq > \(SELECT h\.size FROM log_heads h WHERE h\.tenant_id = \?\) - \?/);
-    expect(plans[0]!.params.slice(-3)).toEqual(['t', 2000, 10]);
+    expect(plans).toHaveLength(4);
+    expect(plans[0]!.sql).toMatch(/e\.seq >= \?/);
     expect(plans[1]!.sql).toMatch(
+      /^WITH a AS \(SELECT min\(max\(m\.max_seq\), \?, \?\) AS s FROM event_minutes m WHERE m\.tenant_id = \? AND m\.minute >= \? AND m\.minute <= \?\) .* INDEXED BY events_classes .* e\.seq BETWEEN a\.s - \? AND a\.s/,
+    );
+    // The cursor and the sequence range narrow the bound: below 300 and below 500.
+    expect(plans[1]!.params.slice(0, 5)).toEqual([299, 499, 't', minute(0).slice(0, 16), minute(90).slice(0, 16)]);
+    expect(plans[2]!.sql).toMatch(
       /^WITH a AS \(SELECT max\(e\.seq\) AS s FROM events e INDEXED BY events_occurred WHERE .* INDEXED BY events_classes .* e\.seq BETWEEN a\.s - \? AND a\.s/,
     );
-    expect(plans[2]!.sql).toMatch(/INDEXED BY events_occurred/);
+    expect(plans[3]!.sql).toMatch(/INDEXED BY events_occurred/);
+    const recent = buildEventQueryPlans({
+      tenantId: 't',
+      filters: { occurredAt: { gte: minute(0) } },
+      order: 'asc',
+      limit: 10,
+    });
+    expect(recent[0]!.params.slice(-2)).toEqual([2000, 10]);
+    expect(recent[1]!.sql).toMatch(
+      /^WITH a AS \(SELECT min\(m\.min_seq\) AS s FROM event_minutes m .* e\.seq BETWEEN a\.s AND a\.s \+ \?/,
+    );
     const withActor = buildEventQueryPlans({
       tenantId: 't',
       filters: { occurredAt: { gte: minute(0) }, actorId: 'u1' },
@@ -149,7 +169,7 @@ describe('occurred_at windows on SQLite', () => {
           .prepare<unknown[], { seq: number }>(sql)
           .all(...params)
           .map((r) => r.seq);
-      const answered = new Set<number>();
+      const answered = new Set<string>();
       for (const order of ['asc', 'desc'] as const) {
         for (const [from, to] of [
           [2400, 2600],
@@ -158,7 +178,13 @@ describe('occurred_at windows on SQLite', () => {
           [-1000, -400],
           [-1000, 5000],
         ] as const) {
-          for (const extra of [{}, { actorId: 'u3' }, { action: 'doc.read', actorId: 'u1' }]) {
+          for (const extra of [
+            {},
+            { outcome: 'unknown' as const },
+            { outcome: 'unknown' as const, sequence: { gt: 200, lte: 1500 } },
+            { actorId: 'u3' },
+            { action: 'doc.read', actorId: 'u1' },
+          ]) {
             for (const afterSequence of [undefined, 900, 2500]) {
               const query = {
                 tenantId: 't',
@@ -174,17 +200,57 @@ describe('occurred_at windows on SQLite', () => {
                 const rows = run(plan.sql, plan.params);
                 if (rows.length >= query.limit || i === plans.length - 1) {
                   expect(rows).toEqual(expected);
-                  answered.add(i);
+                  // "capped": a cursor or sequence range narrowed the bounds as well.
+                  const capped = afterSequence !== undefined || 'sequence' in extra ? ' capped' : '';
+                  answered.add(`${'actorId' in extra ? 'actor' : 'window'} ${i}${capped}`);
                 }
               });
             }
           }
         }
       }
-      // Every plan of the time-window path answered some page here.
-      expect([...answered].sort()).toEqual([0, 1, 2]);
+      // Every plan of both time-window paths answered some page here, with and without a cursor or
+      // sequence range narrowing the bounds.
+      const all = Object.entries({ actor: 3, window: 4 }).flatMap(([kind, n]) =>
+        Array.from({ length: n }, (_, i) => [`${kind} ${i}`, `${kind} ${i} capped`]).flat(),
+      );
+      expect([...answered].sort()).toEqual(all.sort());
     } finally {
       db.close();
+    }
+  });
+
+  it("keeps each minute's sequences as events arrive, as migration 6 computes them from stored events", async () => {
+    type MinuteRow = { minute: string; min_seq: number; max_seq: number };
+    const readMinutes = (db: Database.Database): MinuteRow[] =>
+      db
+        .prepare<[], MinuteRow>(
+          "SELECT minute, min_seq, max_seq FROM event_minutes WHERE tenant_id = 't' ORDER BY minute",
+        )
+        .all();
+    const live = new Database(`${temp.dir}/t.db`, { readonly: true });
+    const copyPath = `${temp.dir}/before-v6.db`;
+    try {
+      await live.backup(copyPath);
+      const kept = readMinutes(live);
+      // Minute 5 holds event 6 and the last event, which arrived 2,594 minutes late.
+      expect(kept.find((m) => m.minute === minute(5).slice(0, 16))).toEqual({
+        minute: minute(5).slice(0, 16),
+        min_seq: 6,
+        max_seq: COUNT,
+      });
+      const old = new Database(copyPath);
+      old.exec('DROP TABLE event_minutes; DELETE FROM schema_migrations WHERE version = 6');
+      old.close();
+      await createSqliteStore({ path: copyPath }).close();
+      const migrated = new Database(copyPath, { readonly: true });
+      try {
+        expect(readMinutes(migrated)).toEqual(kept);
+      } finally {
+        migrated.close();
+      }
+    } finally {
+      live.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import { APPLICATIONS_MIGRATION } from './migrations/002-applications.js';
 import { TREE_MIGRATION } from './migrations/003-tree.js';
 import { SUBTREE_HASHES_MIGRATION } from './migrations/004-subtree-hashes.js';
 import { FILTER_INDEXES_MIGRATION } from './migrations/005-filter-indexes.js';
+import { EVENT_MINUTES_MIGRATION } from './migrations/006-event-minutes.js';
 
 export interface PgMigration {
   version: number;
@@ -20,4 +21,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   TREE_MIGRATION,
   SUBTREE_HASHES_MIGRATION,
   FILTER_INDEXES_MIGRATION,
+  EVENT_MINUTES_MIGRATION,
 ];

@@ -140,6 +140,19 @@ export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
     params: [...params, ...probeBound.params, query.limit],
   };
   const timeIndex = filters.actorId !== undefined ? 'events_actor_time' : 'events_occurred';
+  // The same walk, anchored where event_minutes bounds the window's newest match (oldest,
+  // ascending): a few rows of a small table instead of the window's scan below. All events of the
+  // window's minutes count there, so other filters or late arrivals can leave the walk short; the
+  // exact anchor then follows. An actor's own time index is already narrow: not needed there.
+  const minuteBound = minuteAnchor(query);
+  const minuteAnchored: SqlStatement = {
+    sql:
+      `WITH a AS (${minuteBound.sql}) SELECT ${EVENT_COLUMNS} FROM a CROSS JOIN events e INDEXED BY ${seqIndex} ` +
+      `WHERE ${where.join(' AND ')} AND ` +
+      (asc ? 'e.seq BETWEEN a.s AND a.s + ?' : 'e.seq BETWEEN a.s - ? AND a.s') +
+      ` ORDER BY e.seq ${direction} LIMIT ?`,
+    params: [...minuteBound.params, ...params, PROBE_ROWS, query.limit],
+  };
   // Every match has a sequence at or before the window's newest match (after its oldest, ascending):
   // if the PROBE_ROWS sequences there hold a page of matches, they are the page. Times follow
   // arrival closely in real logs, so this usually answers; finding the anchor costs one scan of
@@ -159,7 +172,45 @@ export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
       `WHERE ${where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ?) ORDER BY e.seq ${direction}`,
     params: [...params, query.limit],
   };
-  return [probe, anchored, rangeIndex];
+  return filters.actorId !== undefined ? [probe, anchored, rangeIndex] : [probe, minuteAnchored, anchored, rangeIndex];
+}
+
+/**
+ * `SELECT … AS s`: a sequence at or above every match's (descending; at or below, ascending) from
+ * the minutes the occurred_at range spans, narrowed by the cursor and a sequence range. NULL when
+ * no event falls in those minutes. Stored times are 'YYYY-MM-DDTHH:mm:ss.sssZ', so a time's first
+ * 16 characters are its minute, and a bound's first 16 never exclude a minute that holds a match.
+ */
+function minuteAnchor(query: EventQuery): SqlStatement {
+  const { occurredAt = {}, sequence = {} } = query.filters;
+  const asc = query.order === 'asc';
+  const where = ['m.tenant_id = ?'];
+  const params: unknown[] = [query.tenantId];
+  const bounds = [
+    ['>=', occurredAt.gt],
+    ['>=', occurredAt.gte],
+    ['<=', occurredAt.lt],
+    ['<=', occurredAt.lte],
+  ] as const;
+  for (const [op, time] of bounds) {
+    if (time === undefined) continue;
+    where.push(`m.minute ${op} ?`);
+    params.push(time.slice(0, 16));
+  }
+  const after = query.afterSequence;
+  const plus = (n: number | undefined, d: number) => (n === undefined ? undefined : n + d);
+  const limits = asc
+    ? [plus(after, 1), plus(sequence.gt, 1), sequence.gte]
+    : [plus(after, -1), plus(sequence.lt, -1), sequence.lte];
+  const present = limits.filter((n): n is number => n !== undefined);
+  const bucket = asc ? 'min(m.min_seq)' : 'max(m.max_seq)';
+  // SQLite's min/max of several arguments is a scalar, NULL if any argument is.
+  const bound =
+    present.length === 0 ? bucket : `${asc ? 'max' : 'min'}(${bucket}, ${present.map(() => '?').join(', ')})`;
+  return {
+    sql: `SELECT ${bound} AS s FROM event_minutes m WHERE ${where.join(' AND ')}`,
+    params: [...present, ...params],
+  };
 }
 
 export function buildEventQuery(query: EventQuery): SqlStatement {

@@ -4,6 +4,29 @@ import type { SealedEvent, StoredEvent } from '../../domain/event.js';
 import type { LogHead, NewEventRow } from '../../domain/log-append.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sqlite-rows.js';
 
+interface MinuteSpan {
+  tenantId: string;
+  minute: string;
+  min: number;
+  max: number;
+}
+
+/** The sequences of each (tenant, minute of occurred_at) among new rows: a batch touches a few minutes. */
+function minuteSpans(rows: readonly NewEventRow[]): Iterable<MinuteSpan> {
+  const spans = new Map<string, MinuteSpan>();
+  for (const r of rows) {
+    const minute = r.indexed.occurredAt.slice(0, 16);
+    const key = `${r.tenantId}\n${minute}`;
+    const span = spans.get(key);
+    if (span === undefined) spans.set(key, { tenantId: r.tenantId, minute, min: r.sequence, max: r.sequence });
+    else {
+      span.min = Math.min(span.min, r.sequence);
+      span.max = Math.max(span.max, r.sequence);
+    }
+  }
+  return spans.values();
+}
+
 export function createEventWriter(db: Database.Database) {
   const insertEvent = db.prepare(
     `INSERT INTO events (tenant_id, seq, id, received_at, occurred_at, action, category, outcome, severity,
@@ -12,6 +35,11 @@ export function createEventWriter(db: Database.Database) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertText = db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)');
+  const widenMinute = db.prepare(
+    `INSERT INTO event_minutes (tenant_id, minute, min_seq, max_seq) VALUES (?, ?, ?, ?)
+     ON CONFLICT (tenant_id, minute) DO UPDATE
+       SET min_seq = min(min_seq, excluded.min_seq), max_seq = max(max_seq, excluded.max_seq)`,
+  );
   const updateHead = db.prepare(
     'UPDATE log_heads SET size = ?, head_hash = ?, last_received_at = ? WHERE tenant_id = ?',
   );
@@ -60,6 +88,7 @@ export function createEventWriter(db: Database.Database) {
         );
         insertText.run(lastInsertRowid, r.searchText);
       }
+      for (const span of minuteSpans(rows)) widenMinute.run(span.tenantId, span.minute, span.min, span.max);
     },
     updateHead(head: LogHead): void {
       updateHead.run(head.size, head.headHash, head.lastReceivedAt, head.tenantId);
