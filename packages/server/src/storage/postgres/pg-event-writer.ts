@@ -17,6 +17,7 @@
 import type { StoredEvent } from '../../domain/event.js';
 import { TrailkeepError } from '../../domain/errors.js';
 import type { LogHead, NewEventRow } from '../../domain/log-append.js';
+import { minuteSpans } from '../event-minutes.js';
 import type { TenantAppend } from '../port.js';
 import type { PgClient } from './pg-pool.js';
 import { EVENT_COLUMNS, encodeText, toLogHead, toStoredEvent, type EventRow, type HeadRow } from './pg-rows.js';
@@ -149,6 +150,20 @@ function toInsertRecord(r: NewEventRow): InsertRecord {
 export async function insertRows(client: PgClient, rows: readonly NewEventRow[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(INSERT_EVENTS, [JSON.stringify(rows.map(toInsertRecord))]);
+}
+
+/** Widens each (tenant, minute) the rows fall in; the tenants' head locks serialize these rows too. */
+export async function widenMinutes(client: PgClient, rows: readonly NewEventRow[]): Promise<void> {
+  const spans = minuteSpans(rows);
+  if (spans.length === 0) return;
+  await client.query(
+    `INSERT INTO event_minutes (tenant_id, minute, min_seq, max_seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
+     ON CONFLICT (tenant_id, minute) DO UPDATE
+       SET min_seq = least(event_minutes.min_seq, excluded.min_seq),
+           max_seq = greatest(event_minutes.max_seq, excluded.max_seq)`,
+    [spans.map((m) => m.tenantId), spans.map((m) => m.minute), spans.map((m) => m.min), spans.map((m) => m.max)],
+  );
 }
 
 /** Moves the heads of the tenants that received rows. */

@@ -10,7 +10,7 @@ import type { AuditStore, TenantAppend } from '../port.js';
 import { createPgApplications } from './pg-applications.js';
 import { createPgErasure } from './pg-erasure.js';
 import { buildEventCount, buildEventQueryPlans } from './pg-event-query.js';
-import { findExisting, insertRows, lockHeads, updateHeads } from './pg-event-writer.js';
+import { findExisting, insertRows, lockHeads, updateHeads, widenMinutes } from './pg-event-writer.js';
 import { applyPgMigrations, withSchemaLock } from './pg-migrate.js';
 import { ensureEventPartitions } from './pg-partitions.js';
 import { translatePgError } from './pg-errors.js';
@@ -128,10 +128,9 @@ function appendAll(pool: PgPool, groups: readonly TenantAppend[]): Promise<Appen
       for (const row of plan.rows) existing.get(group.tenantId)!.set(row.id, row);
       return plan;
     });
-    await insertRows(
-      client,
-      plans.flatMap((p) => p.rows),
-    );
+    const rows = plans.flatMap((p) => p.rows);
+    await insertRows(client, rows);
+    await widenMinutes(client, rows);
     await updateHeads(client, [
       ...new Map(plans.filter((p) => p.rows.length > 0).map((p) => [p.head.tenantId, p.head])).values(),
     ]);

@@ -1,5 +1,6 @@
 /** Translates an EventQuery into one SQLite statement (keyset pagination on seq). */
 import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
+import { minuteConditions, sequenceLimits } from '../event-minutes.js';
 import { EVENT_COLUMNS } from './sqlite-rows.js';
 
 export interface SqlStatement {
@@ -177,39 +178,24 @@ export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
 
 /**
  * `SELECT … AS s`: a sequence at or above every match's (descending; at or below, ascending) from
- * the minutes the occurred_at range spans, narrowed by the cursor and a sequence range. NULL when
- * no event falls in those minutes. Stored times are 'YYYY-MM-DDTHH:mm:ss.sssZ', so a time's first
- * 16 characters are its minute, and a bound's first 16 never exclude a minute that holds a match.
+ * the minutes the occurred_at range spans (storage/event-minutes.ts), narrowed by the cursor and a
+ * sequence range. NULL when no event falls in those minutes.
  */
 function minuteAnchor(query: EventQuery): SqlStatement {
-  const { occurredAt = {}, sequence = {} } = query.filters;
   const asc = query.order === 'asc';
   const where = ['m.tenant_id = ?'];
   const params: unknown[] = [query.tenantId];
-  const bounds = [
-    ['>=', occurredAt.gt],
-    ['>=', occurredAt.gte],
-    ['<=', occurredAt.lt],
-    ['<=', occurredAt.lte],
-  ] as const;
-  for (const [op, time] of bounds) {
-    if (time === undefined) continue;
+  for (const [op, minute] of minuteConditions(query.filters.occurredAt ?? {})) {
     where.push(`m.minute ${op} ?`);
-    params.push(time.slice(0, 16));
+    params.push(minute);
   }
-  const after = query.afterSequence;
-  const plus = (n: number | undefined, d: number) => (n === undefined ? undefined : n + d);
-  const limits = asc
-    ? [plus(after, 1), plus(sequence.gt, 1), sequence.gte]
-    : [plus(after, -1), plus(sequence.lt, -1), sequence.lte];
-  const present = limits.filter((n): n is number => n !== undefined);
+  const limits = sequenceLimits(query);
   const bucket = asc ? 'min(m.min_seq)' : 'max(m.max_seq)';
   // SQLite's min/max of several arguments is a scalar, NULL if any argument is.
-  const bound =
-    present.length === 0 ? bucket : `${asc ? 'max' : 'min'}(${bucket}, ${present.map(() => '?').join(', ')})`;
+  const bound = limits.length === 0 ? bucket : `${asc ? 'max' : 'min'}(${bucket}, ${limits.map(() => '?').join(', ')})`;
   return {
     sql: `SELECT ${bound} AS s FROM event_minutes m WHERE ${where.join(' AND ')}`,
-    params: [...present, ...params],
+    params: [...limits, ...params],
   };
 }
 

@@ -2,30 +2,8 @@
 import type Database from 'better-sqlite3';
 import type { SealedEvent, StoredEvent } from '../../domain/event.js';
 import type { LogHead, NewEventRow } from '../../domain/log-append.js';
+import { minuteSpans } from '../event-minutes.js';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './sqlite-rows.js';
-
-interface MinuteSpan {
-  tenantId: string;
-  minute: string;
-  min: number;
-  max: number;
-}
-
-/** The sequences of each (tenant, minute of occurred_at) among new rows: a batch touches a few minutes. */
-function minuteSpans(rows: readonly NewEventRow[]): Iterable<MinuteSpan> {
-  const spans = new Map<string, MinuteSpan>();
-  for (const r of rows) {
-    const minute = r.indexed.occurredAt.slice(0, 16);
-    const key = `${r.tenantId}\n${minute}`;
-    const span = spans.get(key);
-    if (span === undefined) spans.set(key, { tenantId: r.tenantId, minute, min: r.sequence, max: r.sequence });
-    else {
-      span.min = Math.min(span.min, r.sequence);
-      span.max = Math.max(span.max, r.sequence);
-    }
-  }
-  return spans.values();
-}
 
 export function createEventWriter(db: Database.Database) {
   const insertEvent = db.prepare(
