@@ -10,17 +10,18 @@ import { createQueryService } from '../src/domain/query-service.js';
 import { buildEventQuery, buildEventQueryPlans } from '../src/storage/sqlite/sqlite-event-query.js';
 import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { AuditStore } from '../src/storage/port.js';
-import type { Outcome } from '../src/domain/event.js';
 import { makeTempDir } from './helpers/temp-dir.js';
-
-const COUNT = 2600;
-const BASE = Date.UTC(2026, 0, 1);
-const minute = (i: number): string => new Date(BASE + i * 60_000).toISOString();
-// Event i happened at minute i, except every 10th, which arrived late (out of order in time), and
-// the last, a failure that arrived 2,594 minutes late: the newest event of minute 5.
-const LAST = COUNT - 1;
-const occurredMinute = (i: number): number => (i === LAST ? 5 : i % 10 === 0 ? i - 500 : i);
-const outcomeOf = (i: number): Outcome => (i === LAST ? 'failure' : 'unknown');
+import {
+  COUNT,
+  actionOf,
+  actorOf,
+  allLabels,
+  expectedPage,
+  minute,
+  occurredMinute,
+  outcomeOf,
+  windowCases,
+} from './helpers/time-window-data.js';
 
 const temp = makeTempDir();
 let store: AuditStore;
@@ -33,8 +34,8 @@ beforeAll(async () => {
       const i = start + k;
       const input = {
         id: `e${i}`,
-        action: i % 3 === 0 ? 'doc.read' : 'doc.write',
-        actor: { id: `u${i % 7}` },
+        action: actionOf(i),
+        actor: { id: actorOf(i) },
         outcome: outcomeOf(i),
         timestamp: minute(occurredMinute(i)),
       };
@@ -170,51 +171,29 @@ describe('occurred_at windows on SQLite', () => {
           .all(...params)
           .map((r) => r.seq);
       const answered = new Set<string>();
-      for (const order of ['asc', 'desc'] as const) {
-        for (const [from, to] of [
-          [2400, 2600],
-          [0, 150],
-          [300, 420],
-          [-1000, -400],
-          [-1000, 5000],
-        ] as const) {
-          for (const extra of [
-            {},
-            { outcome: 'unknown' as const },
-            { outcome: 'unknown' as const, sequence: { gt: 200, lte: 1500 } },
-            { actorId: 'u3' },
-            { action: 'doc.read', actorId: 'u1' },
-          ]) {
-            for (const afterSequence of [undefined, 900, 2500]) {
-              const query = {
-                tenantId: 't',
-                filters: { occurredAt: { gte: minute(from), lt: minute(to) }, ...extra },
-                order,
-                limit: 25,
-                ...(afterSequence === undefined ? {} : { afterSequence }),
-              };
-              const plain = buildEventQuery(query);
-              const expected = run(plain.sql, plain.params);
-              const plans = buildEventQueryPlans(query);
-              plans.forEach((plan, i) => {
-                const rows = run(plan.sql, plan.params);
-                if (rows.length >= query.limit || i === plans.length - 1) {
-                  expect(rows).toEqual(expected);
-                  // "capped": a cursor or sequence range narrowed the bounds as well.
-                  const capped = afterSequence !== undefined || 'sequence' in extra ? ' capped' : '';
-                  answered.add(`${'actorId' in extra ? 'actor' : 'window'} ${i}${capped}`);
-                }
-              });
-            }
+      const extras = [
+        {},
+        { outcome: 'unknown' as const },
+        { outcome: 'unknown' as const, sequence: { gt: 200, lte: 1500 } },
+        { actorId: 'u3' },
+        { action: 'doc.read', actorId: 'u1' },
+      ];
+      for (const { query, label } of windowCases('t', extras)) {
+        const plain = buildEventQuery(query);
+        const expected = run(plain.sql, plain.params);
+        expect(expected).toEqual(expectedPage(query));
+        const plans = buildEventQueryPlans(query);
+        plans.forEach((plan, i) => {
+          const rows = run(plan.sql, plan.params);
+          if (rows.length >= query.limit || i === plans.length - 1) {
+            expect(rows).toEqual(expected);
+            answered.add(label(i));
           }
-        }
+        });
       }
       // Every plan of both time-window paths answered some page here, with and without a cursor or
       // sequence range narrowing the bounds.
-      const all = Object.entries({ actor: 3, window: 4 }).flatMap(([kind, n]) =>
-        Array.from({ length: n }, (_, i) => [`${kind} ${i}`, `${kind} ${i} capped`]).flat(),
-      );
-      expect([...answered].sort()).toEqual(all.sort());
+      expect([...answered].sort()).toEqual(allLabels({ window: 4, actor: 3 }));
     } finally {
       db.close();
     }

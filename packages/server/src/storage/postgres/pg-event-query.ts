@@ -1,4 +1,4 @@
-/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get a second plan). */
+/** Translates an EventQuery into PostgreSQL statements (keyset pagination on seq; time ranges get plans of their own). */
 import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
 import { minuteConditions, sequenceLimits } from '../event-minutes.js';
 import { EVENT_COLUMNS, encodeText } from './pg-rows.js';

@@ -104,8 +104,9 @@ const PROBE_ROWS = 2000;
  * index from the newest row expecting matches to be spread evenly, but times cluster, so a window
  * a month back means scanning nearly the whole tenant (a second at 1M events). So: first probe the
  * newest sequences (recent windows, the common case, are answered there: sequences are gapless,
- * so "the newest 2000" is a range of the sequence index, read like any page); else probe the 2000
- * sequences up to the window's newest match; else take the page from a covering time index —
+ * so "the newest 2000" is a range of the sequence index, read like any page); else, without an
+ * actor, the 2000 sequences below the bound event_minutes gives for the window's minutes; else the
+ * 2000 sequences up to the window's exact newest match; else take the page from a covering time index —
  * (tenant_id, occurred_at, seq), or (tenant_id, actor_id, occurred_at, seq) with an actor —
  * sorting only the window's sequence numbers, and read just those rows. Each gives exactly the
  * rows the plain statement would.
