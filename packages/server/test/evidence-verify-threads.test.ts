@@ -7,39 +7,18 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CompactRange,
-  DEFAULT_PERSONAL_POINTERS,
-  ZERO_HASH_HEX,
-  buildEntry,
-  canonicalJson,
-  entryLeafHash,
-  formatEvidenceEvent,
-  formatEvidenceHeader,
-  formatEvidenceTrailer,
-  generateNoteKeyPair,
-  parseSignerKey,
-  sealBody,
-  sha256Hex,
-  signCheckpoint,
-  toHex,
-} from '@trailkeep/tlog';
 import { describe, expect, it } from 'vitest';
 import { blockLines } from '../src/cli/verify-worker.js';
 import { BIN } from './helpers/server-process.js';
 import { makeTempDir } from './helpers/temp-dir.js';
+// The tlog package's bundle builder: the same leaf-v1 chain its own verifier tests use.
+import { KEYS, bundle, chainEvents } from '../../tlog/test/evidence-fixture.js';
 
 const work = makeTempDir('trailkeep-verify-threads-');
-const ORIGIN = 'audit.example/t/acme';
-const KEYS = generateNoteKeyPair(ORIGIN, new Uint8Array(32).fill(3));
-
 /** A bundle of n events (about 0.7 KB a line); some disclosures are not plain, one is erased. */
 function bundleLines(n: number): string[] {
-  const range = new CompactRange();
-  const events: string[] = [];
-  let prev = ZERO_HASH_HEX;
-  for (let i = 1; i <= n; i++) {
-    const body = {
+  const { events, leaves } = chainEvents(n, {
+    body: (i) => ({
       id: `evt_${i}`,
       action: 'document.read',
       actor: { type: 'user', id: `u${i % 3}`, email: `u${i}@example.org`, name: i % 50 === 0 ? 'Zoë "Z"' : 'Ada' },
@@ -48,32 +27,14 @@ function bundleLines(n: number): string[] {
         user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
       },
       metadata: { i, note: 'quarterly budget draft shared with the finance team for review, "final" ✓' },
-    };
-    const { sealed, disclosures } = sealBody(body, DEFAULT_PERSONAL_POINTERS);
-    if (i === 777) delete disclosures['/context/ip'];
-    const sealedBody = canonicalJson(sealed);
-    const rcv = new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString();
-    const entry = buildEntry({ log: ORIGIN, sequence: i, prev, receivedAt: rcv, body: sha256Hex(sealedBody) });
-    const leaf = entryLeafHash(entry);
-    range.append(leaf);
-    prev = toHex(leaf);
-    events.push(formatEvidenceEvent({ sequence: i, entry, sealed_body: sealedBody, disclosures }));
-  }
-  const checkpoint = signCheckpoint({ origin: ORIGIN, size: n, rootHash: range.root(), extensions: [] }, [
-    parseSignerKey(KEYS.signerKey),
-  ]);
-  const header = formatEvidenceHeader({
-    format: 'trailkeep-evidence',
-    version: 1,
-    origin: ORIGIN,
-    tenant_id: 'acme',
-    exported_at: '2025-01-02T00:00:00.000Z',
-    tree_size: n,
-    checkpoint,
-    vkey: KEYS.verifierKey,
-    prefix: { size: 0, peaks: [] },
+    }),
+    rcv: (i) => new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+    reseal: (i, sealedBody, disclosures) => {
+      if (i === 777) delete disclosures['/context/ip'];
+      return [sealedBody, disclosures];
+    },
   });
-  return [header, ...events, formatEvidenceTrailer(n)];
+  return bundle(events, leaves);
 }
 
 const LINES = bundleLines(4000);
