@@ -12,6 +12,9 @@
  * integrates or signs an event that is not yet durable. Every acknowledged write of the driver
  * (tenants, keys, applications, erasures too) goes through runDurably.
  *
+ * WAL checkpoints run on a worker after some durable writes (sqlite-checkpointer.ts); like a sync,
+ * one holds every operation on the connection until it ends, but not the answer to the write.
+ *
  * A failed sync leaves it unknown what is on disk (fsync errors are not retryable), so the gate
  * then refuses everything: readiness fails and the operator restarts the server, which recovers
  * the WAL as SQLite always does.
@@ -20,10 +23,11 @@ import type Database from 'better-sqlite3';
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TrailkeepError } from '../../domain/errors.js';
+import type { Checkpointer } from './sqlite-checkpointer.js';
 import { translateSqliteError } from './sqlite-errors.js';
 
 export interface SqliteGate {
-  /** Runs `fn` on the connection once no durable commit is waiting for its sync. */
+  /** Runs `fn` on the connection once no durable commit is waiting for its sync, nor a checkpoint running. */
   run<T>(fn: () => T): Promise<T>;
   /** Runs `fn`, a write transaction, with synchronous=NORMAL; resolves once the WAL is synced. */
   runDurably<T>(fn: () => T): Promise<T>;
@@ -37,13 +41,28 @@ export type SyncFile = (fd: number) => Promise<void>;
 const fdatasyncAsync: SyncFile = (fd) =>
   new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 
-export function createSqliteGate(db: Database.Database, syncFile: SyncFile = fdatasyncAsync): SqliteGate {
-  let syncing: Promise<void> | undefined;
+export interface SqliteGateOptions {
+  syncFile?: SyncFile | undefined;
+  checkpointer?: Checkpointer;
+}
+
+export function createSqliteGate(db: Database.Database, options: SqliteGateOptions = {}): SqliteGate {
+  const { syncFile = fdatasyncAsync, checkpointer } = options;
+  /** The sync or checkpoint that every operation waits for. */
+  let held: Promise<void> | undefined;
   let failure: TrailkeepError | undefined;
   let walFd: number | undefined;
 
+  /** Holds every operation until `work` settles; the returned promise settles with it. */
+  function hold(work: Promise<void>): Promise<void> {
+    held = work;
+    return work.finally(() => {
+      if (held === work) held = undefined;
+    });
+  }
+
   async function awaitTurn(): Promise<void> {
-    while (syncing !== undefined) await syncing.catch(() => undefined);
+    while (held !== undefined) await held.catch(() => undefined);
     if (failure !== undefined) throw failure;
   }
 
@@ -87,7 +106,7 @@ export function createSqliteGate(db: Database.Database, syncFile: SyncFile = fda
 
   return {
     async run(fn) {
-      if (syncing !== undefined || failure !== undefined) await awaitTurn();
+      if (held !== undefined || failure !== undefined) await awaitTurn();
       return runNow(fn);
     },
     async runDurably(fn) {
@@ -99,13 +118,9 @@ export function createSqliteGate(db: Database.Database, syncFile: SyncFile = fda
       } finally {
         db.pragma('synchronous = FULL');
       }
-      const sync = syncWal();
-      syncing = sync;
-      try {
-        await sync;
-      } finally {
-        if (syncing === sync) syncing = undefined;
-      }
+      await hold(syncWal());
+      const checkpoint = checkpointer?.afterWrite();
+      if (checkpoint !== undefined) void hold(checkpoint);
       return result;
     },
     close() {

@@ -26,6 +26,7 @@ import {
   type HeadRow,
   type TenantRow,
 } from './sqlite-rows.js';
+import { createCheckpointer } from './sqlite-checkpointer.js';
 import { createSqliteGate, type SyncFile } from './sqlite-gate.js';
 import { createEventWriter } from './sqlite-event-writer.js';
 import { createSqliteApplications } from './sqlite-applications.js';
@@ -42,6 +43,8 @@ export interface SqliteStoreOptions {
   cacheMiB?: number;
   /** How the WAL is flushed to disk after an append (tests observe or fail it). */
   syncFile?: SyncFile;
+  /** The WAL checkpoint worker's file; null for SQLite's own checkpoints (sqlite-checkpointer.ts). */
+  checkpointWorker?: URL | null;
 }
 
 /** The largest map SQLite allows by default (SQLITE_MAX_MMAP_SIZE); a bigger request is clamped to it. */
@@ -78,7 +81,8 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
   applyMigrations(db);
   const statistics = keepStatisticsFresh(db);
   const writer = createEventWriter(db);
-  const gate = createSqliteGate(db, options.syncFile);
+  const checkpointer = createCheckpointer(db, { workerFile: options.checkpointWorker });
+  const gate = createSqliteGate(db, { syncFile: options.syncFile, checkpointer });
   const prepared = createStatementCache(db);
   const stmt = {
     head: db.prepare<[string], HeadRow>(
@@ -205,11 +209,11 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
     revokeApiKey: (id, revokedAt) => gate.runDurably(() => stmt.revokeKey.run(revokedAt, id).changes > 0),
     countActiveApiKeys: () => run(() => stmt.countKeys.get()?.n ?? 0),
     ping: () => run(() => void db.prepare('SELECT 1').get()),
-    close: () =>
-      run(() => {
-        clearInterval(statistics);
-        gate.close();
-        db.close();
-      }),
+    close: async () => {
+      await run(() => clearInterval(statistics));
+      await checkpointer.close();
+      gate.close();
+      db.close();
+    },
   };
 }
