@@ -19,9 +19,15 @@ export async function runTasks({ concurrency, count, task }) {
   return performance.now() - started;
 }
 
+/** Requests of the one-caller pass, as a share of the scenario's count. */
+const ONE_CALLER_SHARE = 1 / 3;
+
 /**
  * Starts a fresh server on the shared database and runs `task(i, client, recorder, measured)` `count`
  * times after a short unrecorded warm-up (the first queries fill SQLite's page cache and V8's JIT).
+ * Then a third as many with one caller alone (`oneCaller`, `measured` false): the latency of a
+ * request that waits behind no other. With `queryConcurrency` callers each request also waits for
+ * the others' on the server's one event loop, and the client shares the machine's two cores.
  */
 export async function runQueryScenario({ config, dataset, count, task }) {
   return withServer(
@@ -42,7 +48,13 @@ export async function runQueryScenario({ config, dataset, count, task }) {
           count,
           task: (i) => task(warmupCount + i, client, recorder, true),
         });
-        return { recorder, elapsedMs };
+        const alone = createRecorder();
+        const aloneMs = await runTasks({
+          concurrency: 1,
+          count: Math.ceil(count * ONE_CALLER_SHARE),
+          task: (i) => task(warmupCount + count + i, client, alone, false),
+        });
+        return { recorder, elapsedMs, oneCaller: { recorder: alone, elapsedMs: aloneMs } };
       } finally {
         client.close();
       }
@@ -51,8 +63,9 @@ export async function runQueryScenario({ config, dataset, count, task }) {
 }
 
 /** Figures shared by the query scenarios: exact percentiles over every request. */
-export function queryFigures(summary, elapsedMs) {
+export function queryFigures(summary, elapsedMs, oneCaller) {
   const { byKind, ...overall } = summary;
+  const alone = oneCaller?.recorder.summary();
   return {
     requests: overall.count,
     requestsPerSec: Math.round((overall.count / elapsedMs) * 1000),
@@ -60,11 +73,21 @@ export function queryFigures(summary, elapsedMs) {
     non200: overall.non200,
     non200Share: overall.non200Share,
     byKind,
+    ...(alone && {
+      oneCaller: {
+        requests: alone.count,
+        requestsPerSec: Math.round((alone.count / oneCaller.elapsedMs) * 1000),
+        latencyMs: { p50: alone.p50, p95: alone.p95, p99: alone.p99, mean: alone.mean, max: alone.max },
+        non200: alone.non200,
+      },
+    }),
   };
 }
 
 export function queryProblems(figures) {
-  return figures.non200 > 0 ? [`${figures.non200} of ${figures.requests} answers were not HTTP 200`] : [];
+  const bad = figures.non200 + (figures.oneCaller?.non200 ?? 0);
+  const all = figures.requests + (figures.oneCaller?.requests ?? 0);
+  return bad > 0 ? [`${bad} of ${all} answers were not HTTP 200`] : [];
 }
 
 /**

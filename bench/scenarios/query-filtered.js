@@ -44,7 +44,7 @@ export function buildQueries(sample, seed, perShape = 50) {
 
 export async function run({ config, dataset }) {
   const queries = buildQueries(dataset.sample, config.seed + 1);
-  const { recorder, elapsedMs } = await runQueryScenario({
+  const { recorder, elapsedMs, oneCaller } = await runQueryScenario({
     config,
     dataset,
     count: config.queryRequests,
@@ -53,6 +53,6 @@ export async function run({ config, dataset }) {
       await timedGet(client, rec, kind, `/v1/events?${query}`);
     },
   });
-  const figures = queryFigures(recorder.summary(), elapsedMs);
+  const figures = queryFigures(recorder.summary(), elapsedMs, oneCaller);
   return { figures, problems: queryProblems(figures), raw: { queries: queries.length } };
 }

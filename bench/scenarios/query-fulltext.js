@@ -34,7 +34,7 @@ export function buildQueries(seed, perShape = 50) {
 
 export async function run({ config, dataset }) {
   const queries = buildQueries(config.seed + 2);
-  const { recorder, elapsedMs } = await runQueryScenario({
+  const { recorder, elapsedMs, oneCaller } = await runQueryScenario({
     config,
     dataset,
     count: config.queryRequests,
@@ -43,6 +43,6 @@ export async function run({ config, dataset }) {
       await timedGet(client, rec, kind, `/v1/events?${query}`);
     },
   });
-  const figures = queryFigures(recorder.summary(), elapsedMs);
+  const figures = queryFigures(recorder.summary(), elapsedMs, oneCaller);
   return { figures, problems: queryProblems(figures), raw: { queries: queries.length } };
 }

@@ -29,7 +29,7 @@ export async function run({ config, dataset }) {
   const firstPages = [];
   const lastPages = [];
   let shortWalks = 0;
-  const { recorder, elapsedMs } = await runQueryScenario({
+  const { recorder, elapsedMs, oneCaller } = await runQueryScenario({
     config,
     dataset,
     // One task is a whole walk, so the page count stays close to the other query scenarios'.
@@ -51,7 +51,7 @@ export async function run({ config, dataset }) {
     },
   });
   const figures = {
-    ...queryFigures(recorder.summary(), elapsedMs),
+    ...queryFigures(recorder.summary(), elapsedMs, oneCaller),
     depth,
     walks,
     shortWalks,

@@ -102,14 +102,14 @@ export async function runProof({ config, dataset }) {
   const size = dataset.stats.events;
   let seed = config.seed;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const { recorder, elapsedMs } = await runQueryScenario({
+  const { recorder, elapsedMs, oneCaller } = await runQueryScenario({
     config,
     dataset,
     count: config.queryRequests,
     task: (_i, client, rec) =>
       timedGet(client, rec, 'inclusion', `/v1/log/proof/inclusion?sequence=${1 + Math.floor(random() * size)}`),
   });
-  const figures = { ...queryFigures(recorder.summary(), elapsedMs), treeSize: size };
+  const figures = { ...queryFigures(recorder.summary(), elapsedMs, oneCaller), treeSize: size };
   return { figures, problems: queryProblems(figures), raw: undefined };
 }
 
