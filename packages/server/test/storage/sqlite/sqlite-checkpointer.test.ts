@@ -71,10 +71,11 @@ describe('SQLite WAL checkpoints on a worker', () => {
     }
     await gate.run(() => undefined);
 
-    // 12,000 pages written (47 MiB): without checkpoints the WAL would hold them all. It grows past
-    // 200 pages by what is written while a checkpoint runs (about 1,000 pages on this machine).
+    // 12,000 pages written (47 MiB): without checkpoints, or if none held the connection, the WAL
+    // would hold them all. It grows past 200 pages by what is written while a checkpoint runs
+    // (about 1,000 pages on this machine); half of everything leaves room for a loaded machine.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    expect(largestWal).toBeLessThan(3000 * PAGE);
+    expect(largestWal).toBeLessThan(6000 * PAGE);
     expect(statSync(path).size).toBeGreaterThan(11_000 * PAGE);
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 12_000 });
   });
