@@ -135,8 +135,11 @@ export async function runVerify({ dataset }) {
     const exported = await cli(['export', '--tenant', 'acme', '--out', out, '--data-dir', dataset.dataDir], env);
     if (exported.code !== 0) throw new Error(`export failed:\n${exported.output}`);
     const vkey = /--vkey '([^']+)'/.exec(exported.output)?.[1];
+    if (vkey === undefined) throw new Error(`export printed no vkey:\n${exported.output}`);
     const verified = await cli(['verify', out, '--vkey', vkey, '--json'], {});
-    const verdict = JSON.parse(verified.output.slice(verified.output.indexOf('{')));
+    const json = verified.output.indexOf('{');
+    if (json < 0) throw new Error(`verify answered no verdict (exit ${verified.code}):\n${verified.output}`);
+    const verdict = JSON.parse(verified.output.slice(json));
     const figures = {
       events: verdict.eventsChecked,
       bundleMiB: Math.round(statSync(out).size / 2 ** 20),

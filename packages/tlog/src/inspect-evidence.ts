@@ -4,6 +4,7 @@
  * disclosures against their commitments, and the leaf hash. Pure and independent per line, so
  * callers may run it on several threads and feed the results, in order, to EvidenceVerifier.
  */
+import { scanCommitments } from './commitment-scan.js';
 import { sha256Hex } from './hash.js';
 import { fromHex, toHex } from './hex.js';
 import { getAtPointer, type JsonObject } from './json-pointer.js';
@@ -227,8 +228,8 @@ function isLineEnd(line: string, at: number): boolean {
 /**
  * The common event line, read without JSON.parse of the whole line: exactly
  * `{"sequence":N,"entry":"…","sealed_body":"…","disclosures":{…}}` with a plain canonical entry
- * of this log, plain disclosures, the body digest matching and every commitment opened (by the
- * same walk of the parsed body as the exact path). Answers
+ * of this log, plain disclosures, the body digest matching and every commitment opened (found by
+ * scanCommitments in the body's canonical text, the commitments the exact path's walk finds). Answers
  * its inspection when inspectEvidenceEventExact would find no failure and nothing erased; null
  * otherwise (the caller then takes the exact path, which finds the failure or the erasures).
  */
@@ -249,10 +250,24 @@ export function inspectPlainEvent(line: string, origin: string): CleanEvent | nu
   if (sealedBody === null || sha256Hex(sealedBody) !== body) return null;
   const disclosures = plainDisclosures(line, bodyClose + BODY_KEY.length - 1);
   if (disclosures === null) return null;
-  const opened = checkDisclosures(sealedBody, disclosures);
-  if (!('erased' in opened) || opened.erased.length > 0) return null;
+  if (!opensEveryCommitment(sealedBody, disclosures)) return null;
   const entry = `{"body":"${body}","idx":"${idx}","log":"${log}","prev":"${prev}","rcv":"${rcv}","v":1}`;
   return { sequence: Number(digits), idx, prev, rcv, leafHex: entryLeafHashHex(entry) };
+}
+
+/**
+ * Whether a sealed body in canonical form (scanCommitments) has every commitment opened by its
+ * plain disclosure and no disclosure without a commitment: checkDisclosures finding nothing erased,
+ * without parsing the body. False also when the body is not in that form.
+ */
+function opensEveryCommitment(sealedBody: string, disclosures: JsonObject): boolean {
+  const found = scanCommitments(sealedBody);
+  if (found === null || found.length !== Object.keys(disclosures).length) return false;
+  for (const { pointer, sd } of found) {
+    const d = disclosures[pointer] as Disclosure | undefined;
+    if (d === undefined || commitment(d.salt, pointer, d.value) !== sd) return false;
+  }
+  return true;
 }
 
 const RCV = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
