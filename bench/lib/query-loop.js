@@ -8,13 +8,17 @@ import { createClient } from './http-client.js';
 import { createRecorder } from './latency.js';
 import { startTrailkeep, withServer } from './server-process.js';
 
-/** Runs tasks 0..count-1 with `concurrency` workers; resolves with the elapsed milliseconds. */
-export async function runTasks({ concurrency, count, task }) {
+/**
+ * Runs tasks 0..count-1 with `concurrency` workers, and again from 0 until at least `minMs` have
+ * passed; resolves with the elapsed milliseconds.
+ */
+export async function runTasks({ concurrency, count, task, minMs = 0 }) {
   let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
   const started = performance.now();
+  const more = () => next < count || performance.now() - started < minMs;
+  const worker = async () => {
+    while (more()) await task(next++ % count);
+  };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return performance.now() - started;
 }
@@ -24,7 +28,9 @@ const ONE_CALLER_SHARE = 1 / 3;
 
 /**
  * Starts a fresh server on the shared database and runs `task(i, client, recorder, measured)` `count`
- * times after a short unrecorded warm-up (the first queries fill SQLite's page cache and V8's JIT).
+ * times after an unrecorded warm-up of BENCH_WARMUP seconds, as the autocannon scenarios have (the
+ * first queries fill SQLite's page cache and V8's JIT: measured on proofs, the first 3,000 after a
+ * start had a p95 half again that of the next 3,000).
  * Then a third as many with one caller alone (`oneCaller`, `measured` false): the latency of a
  * request that waits behind no other. With `queryConcurrency` callers each request also waits for
  * the others' on the server's one event loop, and the client shares the machine's two cores.
@@ -40,6 +46,7 @@ export async function runQueryScenario({ config, dataset, count, task }) {
         await runTasks({
           concurrency: config.queryConcurrency,
           count: warmupCount,
+          minMs: config.warmup * 1000,
           task: (i) => task(i, client, warmup, false),
         });
         const recorder = createRecorder();
