@@ -82,26 +82,30 @@ function isShortEscape(code: number): boolean {
   );
 }
 
-/** A string from its opening quote; sets `escaped`. JSON allows any character from U+0020 but `"` and `\`. */
+/** The characters a string may hold as they are: any from U+0020 but `"` and `\`. */
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+
+/** A string from its opening quote; sets `escaped`. */
 function scanString(): void {
   escaped = false;
   at++;
   for (;;) {
+    PLAIN_RUN.lastIndex = at;
+    PLAIN_RUN.test(text);
+    at = PLAIN_RUN.lastIndex;
     const c = text.charCodeAt(at);
     if (c === QUOTE) {
       at++;
       return;
     }
-    if (c === BACKSLASH) {
-      escaped = true;
-      const e = text.charCodeAt(at + 1);
-      if (e === 0x75) {
-        for (let k = 2; k < 6; k++) if (!isHexDigit(text.charCodeAt(at + k))) throw NOT_CANONICAL;
-        at += 6;
-      } else if (isShortEscape(e)) at += 2;
-      else throw NOT_CANONICAL;
-    } else if (c >= 0x20) at++;
-    else throw NOT_CANONICAL; // a control character, or the end of the text (NaN)
+    if (c !== BACKSLASH) throw NOT_CANONICAL; // a control character, or the end of the text (NaN)
+    escaped = true;
+    const e = text.charCodeAt(at + 1);
+    if (e === 0x75) {
+      for (let k = 2; k < 6; k++) if (!isHexDigit(text.charCodeAt(at + k))) throw NOT_CANONICAL;
+      at += 6;
+    } else if (isShortEscape(e)) at += 2;
+    else throw NOT_CANONICAL;
   }
 }
 
