@@ -83,6 +83,7 @@ function isShortEscape(code: number): boolean {
 }
 
 /** The characters a string may hold as they are: any from U+0020 but `"` and `\`. */
+// eslint-disable-next-line no-control-regex -- control characters are what a JSON string may not hold
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 
 /** A string from its opening quote; sets `escaped`. */
