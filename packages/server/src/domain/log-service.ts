@@ -8,6 +8,7 @@ import { TrailkeepError } from './errors.js';
 import type { LogEntry } from './event.js';
 import type { Tenant } from './tenancy.js';
 import { TILE_WIDTH, hashesAtTileLevel, isStoredLeafTile, joinHashes } from './tree-tiles.js';
+import { createTreeHeadCache, type TreeHead } from './tree-head-cache.js';
 import type { TreeReader } from './tree-reader.js';
 import type { CheckpointKey, CheckpointWaiter, SignedCheckpoint } from './tree.js';
 
@@ -49,6 +50,9 @@ type LogStore = Pick<
   | 'getLogEntries'
 >;
 
+/** How long a tenant's tree head is kept for proofs when this server does not integrate it (tree-head-cache.ts). */
+const HEAD_MAX_AGE_MS = 300;
+
 function invalidSize(detail: string, field: string): TrailkeepError {
   return new TrailkeepError('TK_ERR_INVALID_TREE_SIZE', detail, { field });
 }
@@ -72,11 +76,29 @@ export function createLogService(deps: {
     return (await store.getTreeState(tenant.id))?.size ?? 0;
   }
 
-  /** The tree size a proof is for: the one asked (within the integrated tree), else the newest checkpoint's. */
-  async function resolveSize(tenant: Tenant, asked: number | undefined, field: string) {
-    const integrated = await integratedSize(tenant);
+  // The checkpoint first: the tree only grows, so the state read after it covers it.
+  const heads = createTreeHeadCache(
+    async (tenantId) => {
+      const checkpoint = await store.getLatestCheckpoint(tenantId);
+      return { checkpoint, integrated: (await store.getTreeState(tenantId))?.size ?? 0 };
+    },
+    { maxAgeMs: HEAD_MAX_AGE_MS },
+  );
+  deps.integrator.onIntegrated((tenantId) => heads.invalidate(tenantId));
+
+  /**
+   * The tree size a proof is for: the one asked (within the integrated tree), else the newest
+   * checkpoint's, which should cover sequence `atLeast`. A kept head that cannot answer is read again.
+   */
+  async function resolveSize(tenant: Tenant, asked: number | undefined, field: string, atLeast = 1) {
+    const covers = (h: TreeHead) =>
+      asked === undefined ? (h.checkpoint?.size ?? 0) >= atLeast : asked <= h.integrated;
+    let head = await heads.get(tenant.id);
+    if (!covers(head)) head = await heads.fresh(tenant.id);
+    const { integrated, checkpoint } = head;
     if (asked === undefined) {
-      const checkpoint = await latestCheckpoint(tenant);
+      if (!checkpoint)
+        throw new TrailkeepError('TK_ERR_CHECKPOINT_NOT_FOUND', `the log of ${tenant.id} has no checkpoint yet`);
       return { size: checkpoint.size, integrated, checkpoint };
     }
     if (asked < 1 || asked > integrated) {
@@ -115,7 +137,7 @@ export function createLogService(deps: {
 
   async function inclusionProof(tenant: Tenant, target: ProofTarget, treeSize?: number): Promise<InclusionProof> {
     const event = await findEvent(tenant, target);
-    const { size, integrated, checkpoint } = await resolveSize(tenant, treeSize, 'tree_size');
+    const { size, integrated, checkpoint } = await resolveSize(tenant, treeSize, 'tree_size', event.sequence);
     if (event.sequence > size) {
       if (treeSize !== undefined)
         throw invalidSize(`sequence ${event.sequence} is beyond tree size ${size}`, 'tree_size');
@@ -129,7 +151,7 @@ export function createLogService(deps: {
   }
 
   async function consistencyProof(tenant: Tenant, oldSize: number, newSize?: number): Promise<ConsistencyProof> {
-    const resolved = await resolveSize(tenant, newSize, 'new');
+    const resolved = await resolveSize(tenant, newSize, 'new', oldSize);
     if (oldSize < 1 || oldSize > resolved.size) {
       throw invalidSize(`old must be between 1 and the new tree size ${resolved.size}`, 'old');
     }

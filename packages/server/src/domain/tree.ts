@@ -117,4 +117,6 @@ export interface CheckpointKey {
 export interface CheckpointWaiter {
   /** A checkpoint of at least `size`, once one is signed; TK_ERR_UNAVAILABLE after timeoutMs. */
   waitForCheckpoint(tenantId: string, size: number, timeoutMs: number): Promise<SignedCheckpoint>;
+  /** Calls `listener` with a tenant's id each time this process wrote its tree (state, tiles, checkpoint). */
+  onIntegrated(listener: (tenantId: string) => void): void;
 }

@@ -7,7 +7,13 @@
  */
 import { TrailkeepError } from '../domain/errors.js';
 import { createTreeIntegrationStep } from '../domain/tree-integration.js';
-import type { CheckpointKey, SignedCheckpoint, TreeIntegrationOutcome, TreeIntegrationResult } from '../domain/tree.js';
+import type {
+  CheckpointKey,
+  CheckpointWaiter,
+  SignedCheckpoint,
+  TreeIntegrationOutcome,
+  TreeIntegrationResult,
+} from '../domain/tree.js';
 import type { AuditStore } from '../storage/port.js';
 
 export interface TreeIntegratorOptions {
@@ -34,13 +40,12 @@ export interface IntegrationStats {
   pendingTenants: number;
 }
 
-export interface TreeIntegrator {
+/** Also a CheckpointWaiter: waits for checkpoints, and tells who wrote a tenant's tree (onIntegrated). */
+export interface TreeIntegrator extends CheckpointWaiter {
   /** Told by the sequencer after each commit: tenants that grew and their new log sizes. */
   notify(grown: ReadonlyArray<{ tenantId: string; size: number }>): void;
   /** Runs a round now for these tenants (default: every tenant with pending work in the store). */
   integrateNow(tenantIds?: readonly string[]): Promise<TreeIntegrationResult[]>;
-  /** A checkpoint of at least `size`, once one is signed; TK_ERR_UNAVAILABLE after timeoutMs. */
-  waitForCheckpoint(tenantId: string, size: number, timeoutMs: number): Promise<SignedCheckpoint>;
   /** Resumes work a stopped process left. */
   start(): Promise<void>;
   /** Stops scheduling, finishes the running round, then integrates what is pending (bounded). */
@@ -80,6 +85,7 @@ export function createTreeIntegrator(
   const dirty = new Set<string>();
   const commits = new Map<string, Array<[size: number, at: number]>>();
   const waiters = new Map<string, Waiter[]>();
+  const integrated: Array<(tenantId: string) => void> = [];
   const lags: number[] = [];
   let lagNext = 0;
   let rounds = 0;
@@ -155,6 +161,7 @@ export function createTreeIntegrator(
         markDirtyAt(result.tenantId, now + RETRY_AFTER_ERROR_MS);
         continue;
       }
+      for (const listener of integrated) listener(result.tenantId);
       recordLag(result, now);
       if (result.pendingLeaves > 0) dirty.add(result.tenantId);
       if (result.checkpointDueAt !== undefined) markDirtyAt(result.tenantId, result.checkpointDueAt);
@@ -227,6 +234,10 @@ export function createTreeIntegrator(
         dirty.add(tenantId);
         schedule(0);
       });
+    },
+
+    onIntegrated(listener) {
+      integrated.push(listener);
     },
 
     async start() {
