@@ -3,14 +3,14 @@
  * for bodies in the form the log writes them. JSON.parse builds every member of a body to find its
  * two or three commitments, which was the largest cost of verifying an event.
  *
- * The form accepted is the structure of JCS as Trailkeep writes it (RFC 8785): no whitespace, every
- * object's members in strictly increasing order of their names, and names without escapes (so the
- * text of a name is its value, and no name repeats); other values may be spelled any way JSON
- * allows, except a commitment's `_sd`, which must have no escape. Within it, the answer is exactly what
- * findCommitments(JSON.parse(text)) finds, with each commitment's `_sd`: a commitment is an object
- * whose only member is `_sd` with a string value, at a member of an object reached through objects
- * only (never inside an array), not the top-level object. Any other text, valid JSON written
- * otherwise included, answers null, and the caller parses it.
+ * The form accepted is the structure of JCS as Trailkeep writes it (RFC 8785): no whitespace,
+ * every object's members in strictly increasing order of their names, and names without escapes
+ * (so the text of a name is its value, and no name repeats); other values may be spelled any way
+ * JSON allows, except a commitment's `_sd`, which must have no escape. Within it, the answer is
+ * exactly what findCommitments(JSON.parse(text)) finds, with each commitment's `_sd`: a commitment
+ * is an object whose only member is `_sd` with a string value, at a member of an object reached
+ * through objects only (never inside an array), not the top-level object. Any other text, valid
+ * JSON written otherwise included, answers null, and the caller parses it.
  */
 
 /** A commitment found in a sealed body: its JSON Pointer and its `_sd` digest. */
