@@ -16,6 +16,13 @@ afterEach(async () => {
   other = t = undefined;
 });
 
+/** An app that never integrates, and `other`, an integrator standing for a second server on its database. */
+async function withOtherServer(): Promise<{ app: TestApp; integrator: TreeIntegrator; key: string }> {
+  t = await createTestApp({ treeIntegration: false });
+  other = createTreeIntegrator(t.store, { key: t.services.checkpointKey, intervalMs: 10, enabled: true });
+  return { app: t, integrator: other, key: await t.tenantWithKey('acme') };
+}
+
 async function ingest(app: TestApp, key: string, n: number): Promise<void> {
   const events = Array.from({ length: n }, (_, i) => sampleEvent({ summary: `e${i}` }));
   expect((await app.call(key, { method: 'POST', url: '/v1/events/batch', payload: { events } })).statusCode).toBe(200);
@@ -64,39 +71,34 @@ describe('inclusion proofs of the newest checkpoint', () => {
   });
 
   it('see what another server integrated: at once when the kept head cannot answer, within 300 ms otherwise', async () => {
-    // This server never integrates; `other` stands for a second server on the same database.
-    t = await createTestApp({ treeIntegration: false });
-    other = createTreeIntegrator(t.store, { key: t.services.checkpointKey, intervalMs: 10, enabled: true });
-    const key = await t.tenantWithKey('acme');
-    await ingest(t, key, 10);
-    await other.waitForCheckpoint('acme', 10, 10_000);
-    expect((await proof(t, key, 3)).body.tree_size).toBe(10);
+    const { app, integrator, key } = await withOtherServer();
+    await ingest(app, key, 10);
+    await integrator.waitForCheckpoint('acme', 10, 10_000);
+    expect((await proof(app, key, 3)).body.tree_size).toBe(10);
 
-    await ingest(t, key, 5);
-    await other.waitForCheckpoint('acme', 15, 10_000);
+    await ingest(app, key, 5);
+    await integrator.waitForCheckpoint('acme', 15, 10_000);
     // Sequence 14 and tree size 15 are beyond the kept head: it is read again, never a stale error.
-    expect(await proof(t, key, 14)).toMatchObject({ status: 200, body: { tree_size: 15 } });
-    expect(await proof(t, key, 2, 15)).toMatchObject({ status: 200, body: { tree_size: 15 } });
+    expect(await proof(app, key, 14)).toMatchObject({ status: 200, body: { tree_size: 15 } });
+    expect(await proof(app, key, 2, 15)).toMatchObject({ status: 200, body: { tree_size: 15 } });
 
-    await ingest(t, key, 5);
-    await other.waitForCheckpoint('acme', 20, 10_000);
+    await ingest(app, key, 5);
+    await integrator.waitForCheckpoint('acme', 20, 10_000);
     // Sequence 3 is within the kept head (15): a proof against it, valid, until the head is older than 300 ms.
-    const kept = await proof(t, key, 3);
+    const kept = await proof(app, key, 3);
     expect(kept.status).toBe(200);
     expect([15, 20]).toContain(kept.body.tree_size);
     expect(verifies(kept.body)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await proof(t, key, 3)).body.tree_size).toBe(20);
+    expect((await proof(app, key, 3)).body.tree_size).toBe(20);
   });
 
   it('still answer errors from the store: a sequence not yet in any checkpoint', async () => {
-    t = await createTestApp({ treeIntegration: false });
-    other = createTreeIntegrator(t.store, { key: t.services.checkpointKey, intervalMs: 10, enabled: true });
-    const key = await t.tenantWithKey('acme');
-    await ingest(t, key, 4);
-    await other.waitForCheckpoint('acme', 4, 10_000);
-    await ingest(t, key, 2);
-    expect(await proof(t, key, 6)).toMatchObject({ status: 409, body: { code: 'TK_ERR_NOT_YET_INTEGRATED' } });
-    expect(await proof(t, key, 2, 6)).toMatchObject({ status: 400, body: { code: 'TK_ERR_INVALID_TREE_SIZE' } });
+    const { app, integrator, key } = await withOtherServer();
+    await ingest(app, key, 4);
+    await integrator.waitForCheckpoint('acme', 4, 10_000);
+    await ingest(app, key, 2);
+    expect(await proof(app, key, 6)).toMatchObject({ status: 409, body: { code: 'TK_ERR_NOT_YET_INTEGRATED' } });
+    expect(await proof(app, key, 2, 6)).toMatchObject({ status: 400, body: { code: 'TK_ERR_INVALID_TREE_SIZE' } });
   });
 });

@@ -13,6 +13,8 @@
  * JSON written otherwise included, answers null, and the caller parses it.
  */
 
+import { formatPointer } from './json-pointer.js';
+
 /** A commitment found in a sealed body: its JSON Pointer and its `_sd` digest. */
 export interface FoundCommitment {
   pointer: string;
@@ -200,14 +202,5 @@ function scanObject(tracked: boolean): void {
     if (c === CLOSE_BRACE) break;
     if (c !== COMMA) throw NOT_CANONICAL;
   }
-  if (tracked && path.length > 0 && members === 1 && sd !== null) found.push({ pointer: pointerOf(path), sd });
-}
-
-/** RFC 6901: `~` as `~0`, `/` as `~1`. */
-function pointerOf(names: readonly string[]): string {
-  let pointer = '';
-  for (const name of names) {
-    pointer += '/' + (name.includes('~') || name.includes('/') ? name.replace(/~/g, '~0').replace(/\//g, '~1') : name);
-  }
-  return pointer;
+  if (tracked && path.length > 0 && members === 1 && sd !== null) found.push({ pointer: formatPointer(path), sd });
 }

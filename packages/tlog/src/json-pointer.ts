@@ -6,6 +6,18 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One reference token as a pointer writes it: `~` as `~0`, `/` as `~1` (RFC 6901 §3). */
+export function escapePointerToken(token: string): string {
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
+}
+
+/** The pointer of these unescaped reference tokens (parsePointer's inverse). */
+export function formatPointer(tokens: readonly string[]): string {
+  let pointer = '';
+  for (const token of tokens) pointer += `/${escapePointerToken(token)}`;
+  return pointer;
+}
+
 /** Splits a pointer into unescaped reference tokens (RFC 6901 §3, §4). */
 export function parsePointer(pointer: string): string[] {
   return [...pointerTokens(pointer)];

@@ -7,7 +7,14 @@
 import { toBase64Url } from './base64.js';
 import { sha256, sha256Hex } from './hash.js';
 import { canonicalJson } from './jcs.js';
-import { getAtPointer, parsePointer, removeAtPointer, replaceAtPointer, type JsonObject } from './json-pointer.js';
+import {
+  escapePointerToken,
+  getAtPointer,
+  parsePointer,
+  removeAtPointer,
+  replaceAtPointer,
+  type JsonObject,
+} from './json-pointer.js';
 
 /** Fields sealed as commitments by default in v1. Tenants may add more pointers. */
 export const DEFAULT_PERSONAL_POINTERS: readonly string[] = [
@@ -252,10 +259,6 @@ export function revealBody(
   return { body, erased, mismatched };
 }
 
-function escapeToken(token: string): string {
-  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
-}
-
 /** JSON Pointers of every commitment in a sealed body (objects only; arrays are never sealed). */
 export function findCommitments(node: unknown): string[] {
   const out: string[] = [];
@@ -272,6 +275,7 @@ function collectCommitments(node: unknown, prefix: string, out: string[]): void 
   for (const key in node) {
     if (!Object.hasOwn(node, key)) continue;
     const child = (node as Record<string, unknown>)[key];
-    if (typeof child === 'object' && child !== null) collectCommitments(child, `${prefix}/${escapeToken(key)}`, out);
+    if (typeof child === 'object' && child !== null)
+      collectCommitments(child, `${prefix}/${escapePointerToken(key)}`, out);
   }
 }

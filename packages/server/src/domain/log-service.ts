@@ -53,6 +53,10 @@ type LogStore = Pick<
 /** How long a tenant's tree head is kept for proofs when this server does not integrate it (tree-head-cache.ts). */
 const HEAD_MAX_AGE_MS = 300;
 
+function noCheckpoint(tenant: Tenant): TrailkeepError {
+  return new TrailkeepError('TK_ERR_CHECKPOINT_NOT_FOUND', `the log of ${tenant.id} has no checkpoint yet`);
+}
+
 function invalidSize(detail: string, field: string): TrailkeepError {
   return new TrailkeepError('TK_ERR_INVALID_TREE_SIZE', detail, { field });
 }
@@ -67,8 +71,7 @@ export function createLogService(deps: {
 
   async function latestCheckpoint(tenant: Tenant): Promise<SignedCheckpoint> {
     const checkpoint = await store.getLatestCheckpoint(tenant.id);
-    if (!checkpoint)
-      throw new TrailkeepError('TK_ERR_CHECKPOINT_NOT_FOUND', `the log of ${tenant.id} has no checkpoint yet`);
+    if (!checkpoint) throw noCheckpoint(tenant);
     return checkpoint;
   }
 
@@ -97,8 +100,7 @@ export function createLogService(deps: {
     if (!covers(head)) head = await heads.fresh(tenant.id);
     const { integrated, checkpoint } = head;
     if (asked === undefined) {
-      if (!checkpoint)
-        throw new TrailkeepError('TK_ERR_CHECKPOINT_NOT_FOUND', `the log of ${tenant.id} has no checkpoint yet`);
+      if (!checkpoint) throw noCheckpoint(tenant);
       return { size: checkpoint.size, integrated, checkpoint };
     }
     if (asked < 1 || asked > integrated) {
