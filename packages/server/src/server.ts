@@ -89,6 +89,7 @@ export async function startServer(config: Config, print: (line: string) => void 
       services.beginShutdown();
       await closeHttp(app);
       await services.sequencer.drain();
+      await services.batchPreparer.close();
       await services.integrator.close();
       await store.close();
     })();

@@ -1,4 +1,5 @@
 /** Wires the domain services around a store: shared by the server and the offline CLI. */
+import { DEFAULT_PERSONAL_POINTERS } from '@trailkeep/tlog';
 import { useNodeSha256 } from './node-sha256.js';
 import type { Config } from './config/config.js';
 import { createAccessService } from './domain/access.js';
@@ -13,6 +14,7 @@ import { createTargetTypeService } from './domain/target-type-service.js';
 import { createSequencer, type Sequencer } from './ingest/sequencer.js';
 import { createIntegrityServices, createTreeIntegration } from './integrity-services.js';
 import type { AppServices } from './http/app.js';
+import { createBatchPreparer, defaultIngestThreads } from './http/native/batch-preparer.js';
 import type { AuditStore } from './storage/port.js';
 
 useNodeSha256();
@@ -23,7 +25,12 @@ export interface Services extends AppServices {
   beginShutdown(): void;
 }
 
-export function createServices(store: AuditStore, config: Config): Services {
+export interface ServiceOptions {
+  /** The batch worker's file; null to prepare batches on the event loop. Default: the built one, if present. */
+  batchWorkerFile?: URL | null;
+}
+
+export function createServices(store: AuditStore, config: Config, options: ServiceOptions = {}): Services {
   let shuttingDown = false;
   const enricher = createEnricher({ geoDatabase: config.geoipDb });
   const access = createAccessService(store);
@@ -33,9 +40,11 @@ export function createServices(store: AuditStore, config: Config): Services {
     maxBatchEvents: config.batchMaxEvents,
     maxQueuedEvents: config.queueMaxEvents,
     windowMs: config.batchWindowMs,
+    maxInFlight: store.capabilities.appendsInFlight,
     onCommitted: (grown) => tree.integrator.notify(grown),
   });
-  const ingest = createIngestService({ sequencer, enricher });
+  const personalPointers = DEFAULT_PERSONAL_POINTERS;
+  const ingest = createIngestService({ sequencer, enricher, personalPointers });
   return {
     store,
     access,
@@ -49,6 +58,12 @@ export function createServices(store: AuditStore, config: Config): Services {
     }),
     query: createQueryService(store),
     ingest,
+    batchPreparer: createBatchPreparer({
+      ingest,
+      threads: config.ingestThreads ?? defaultIngestThreads(),
+      workerFile: options.batchWorkerFile,
+      worker: { geoDatabase: config.geoipDb, personalPointers },
+    }),
     ...createIntegrityServices(store, tree, ingest),
     enricher,
     applications: createApplicationService({ store }),

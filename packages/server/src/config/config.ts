@@ -32,6 +32,13 @@ export const ConfigSchema = Type.Object(
       description: 'Group-commit window when idle (0: commit at the end of the current I/O turn)',
     }),
     queueMaxEvents: Type.Integer({ minimum: 1, default: 20000, description: 'Events waiting before 503' }),
+    ingestThreads: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 64,
+        description: 'Worker threads preparing batch events (0: the event loop); default: cores − 1, at most 4',
+      }),
+    ),
     databaseUrl: Type.Optional(
       Type.String({
         pattern: '^postgres(ql)?://',
@@ -97,6 +104,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   batchMaxEvents: 'TRAILKEEP_BATCH_MAX_EVENTS',
   batchWindowMs: 'TRAILKEEP_BATCH_WINDOW_MS',
   queueMaxEvents: 'TRAILKEEP_QUEUE_MAX_EVENTS',
+  ingestThreads: 'TRAILKEEP_INGEST_THREADS',
   databaseUrl: 'TRAILKEEP_DATABASE_URL',
   databasePoolSize: 'TRAILKEEP_DATABASE_POOL_SIZE',
   trustProxy: 'TRAILKEEP_TRUST_PROXY',

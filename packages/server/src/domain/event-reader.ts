@@ -26,7 +26,9 @@ function placedInLog(body: EventBody, stored: StoredEvent, erased: string[]): Au
 
 export function toAuditEvent(stored: StoredEvent): AuditEvent {
   // A clear body is the ingest request's own (answers of just-committed events): left untouched.
-  if (stored.clearBody !== undefined) return placedInLog({ ...stored.clearBody }, stored, []);
+  // Copied with Object.assign, not spread: V8 gives a spread copy no room for the dozen members
+  // placedInLog and the API mappers add, and adding them cost ~10 µs an event (0.2 µs this way).
+  if (stored.clearBody !== undefined) return placedInLog(Object.assign({}, stored.clearBody), stored, []);
   const { body, erased } = openSealedBody(JSON.parse(stored.sealedBody) as JsonObject, stored.disclosures);
   return placedInLog(body as unknown as EventBody, stored, erased);
 }

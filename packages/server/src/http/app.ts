@@ -14,6 +14,7 @@ import type { ApplicationService } from '../domain/application-service.js';
 import type { EventPageService } from '../domain/event-page-service.js';
 import type { TargetTypeService } from '../domain/target-type-service.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import type { BatchPreparer } from './native/batch-preparer.js';
 import type { IntegrityServices } from '../integrity-services.js';
 import type { AuditStore } from '../storage/port.js';
 import { requireApiKey } from './auth.js';
@@ -37,6 +38,8 @@ export interface AppServices extends IntegrityServices {
   admin: AdminService;
   query: QueryService;
   ingest: IngestService;
+  /** Validates and seals batch items, on worker threads when there are some. */
+  batchPreparer: BatchPreparer;
   /** Seed 001's applications registry. */
   applications: ApplicationService;
   /** Seed 003's integer content_type numbers. */

@@ -15,6 +15,11 @@ export interface SequencerOptions {
   maxQueuedEvents: number;
   /** How long an idle sequencer waits for company before committing a lone event. */
   windowMs: number;
+  /**
+   * Most appends in flight at once (default 1). More only for a store that applies a later append
+   * after the earlier ones, and answers it after them (StoreCapabilities.appendsInFlight).
+   */
+  maxInFlight?: number;
   /** Told after each commit which tenants grew, and to what size (tree integration follows). */
   onCommitted?: (grown: Array<{ tenantId: string; size: number }>) => void;
 }
@@ -37,14 +42,15 @@ interface Pending {
 
 export function createSequencer(store: AuditStore, options: SequencerOptions): Sequencer {
   const queue: Pending[] = [];
+  const maxInFlight = options.maxInFlight ?? 1;
   let queued = 0;
-  let flushing = false;
+  let flushing = 0;
   let scheduled = false;
   let closing = false;
   const idleWaiters: Array<() => void> = [];
 
   function schedule(delayMs: number): void {
-    if (flushing || scheduled) return;
+    if (flushing >= maxInFlight || scheduled) return;
     scheduled = true;
     const run = (): void => {
       scheduled = false;
@@ -94,8 +100,9 @@ export function createSequencer(store: AuditStore, options: SequencerOptions): S
   }
 
   async function flush(): Promise<void> {
-    flushing = true;
     const taken = takeBatch();
+    if (taken.length === 0) return;
+    flushing++;
     const { groups, slots } = groupByTenant(taken);
     try {
       const results = await store.appendBatches(groups);
@@ -108,11 +115,11 @@ export function createSequencer(store: AuditStore, options: SequencerOptions): S
       for (const p of taken) p.reject(error);
     } finally {
       for (const p of taken) queued -= p.items.length;
-      flushing = false;
+      flushing--;
     }
     // Whatever arrived during the commit forms the next group, without waiting for the window.
     if (queue.length > 0) schedule(0);
-    else idleWaiters.splice(0).forEach((wake) => wake());
+    else if (flushing === 0) idleWaiters.splice(0).forEach((wake) => wake());
   }
 
   return {
@@ -130,7 +137,7 @@ export function createSequencer(store: AuditStore, options: SequencerOptions): S
     queuedEvents: () => queued,
     drain() {
       closing = true;
-      if (!flushing && queue.length === 0) return Promise.resolve();
+      if (flushing === 0 && queue.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };

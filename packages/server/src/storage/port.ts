@@ -25,6 +25,12 @@ export interface StoreCapabilities {
   name: 'sqlite' | 'postgres';
   /** Several server processes may append to the same store at once. */
   concurrentWriters: boolean;
+  /**
+   * Appends one server may have in flight: a later one is applied after, and settles after, the
+   * earlier ones (SQLite commits one while the previous syncs; PostgreSQL transactions could take
+   * a tenant's head lock in either order, so there it is one).
+   */
+  appendsInFlight: number;
 }
 
 /** Events for one tenant to append in a batch. */

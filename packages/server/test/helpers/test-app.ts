@@ -28,6 +28,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The built batch worker: apps under test prepare batches on a worker thread, as the server does. */
+const BATCH_WORKER = new URL('../../dist/http/native/batch-items.worker.js', import.meta.url);
+
 export async function createTestApp(
   overrides: Partial<Config> = {},
   options: { driver?: TestDriver } = {},
@@ -36,7 +39,7 @@ export async function createTestApp(
   const config: Config = { ...loadConfig({}, { dataDir: storage.dataDir }), batchWindowMs: 0, ...overrides };
   const dbPath = storage.dbPath;
   const store = await storage.openStore();
-  const services = createServices(store, config);
+  const services = createServices(store, config, { batchWorkerFile: BATCH_WORKER });
   const app = await buildApp(services);
   const { key: adminKey } = await services.admin.createKey(CLI_PRINCIPAL, { tenantId: null, scopes: ['admin'] });
 
@@ -60,6 +63,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await services.sequencer.drain();
+      await services.batchPreparer.close();
       await services.integrator.close();
       await store.close();
       await storage.remove();

@@ -32,7 +32,7 @@ describe('storage selection', () => {
   it('opens SQLite in the data directory by default', async () => {
     const store = await openStore(loadConfig({ TRAILKEEP_DATA_DIR: temp.dir }));
     try {
-      expect(store.capabilities).toEqual({ name: 'sqlite', concurrentWriters: false });
+      expect(store.capabilities).toEqual({ name: 'sqlite', concurrentWriters: false, appendsInFlight: 2 });
     } finally {
       await store.close();
       temp.remove();
@@ -43,7 +43,7 @@ describe('storage selection', () => {
     db = await createTestDatabase({ empty: true });
     const store = await openStore(loadConfig({ TRAILKEEP_DATABASE_URL: db.url, TRAILKEEP_DATABASE_POOL_SIZE: '2' }));
     try {
-      expect(store.capabilities).toEqual({ name: 'postgres', concurrentWriters: true });
+      expect(store.capabilities).toEqual({ name: 'postgres', concurrentWriters: true, appendsInFlight: 1 });
       await expect(store.listTenants()).resolves.toEqual([]);
     } finally {
       await store.close();

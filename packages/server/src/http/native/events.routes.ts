@@ -1,13 +1,11 @@
 /** Native event API: ingest (single, batch; sync or async) and query. */
-import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { isTrailkeepError, TrailkeepError } from '../../domain/errors.js';
+import { TrailkeepError } from '../../domain/errors.js';
 import type { AppendResult } from '../../domain/log-append.js';
 import { toAuditEvent } from '../../domain/event-reader.js';
-import type { EventDraft } from '../../domain/sealing.js';
 import type { AppServices } from '../app.js';
 import { principalOf, requestedTenant } from '../auth.js';
-import { compileBodyValidator, errorDetail, errorField } from '../validation.js';
 import { HTTP_STATUS, toProblem } from '../problem.js';
 import { toEventDraft, toEventFilters, toNativeEvent } from './event.mapper.js';
 import { toInclusionJson } from './log.mapper.js';
@@ -19,10 +17,7 @@ import {
   ListQuerySchema,
   SyncQuerySchema,
   TenantQuerySchema,
-  type EventInput,
 } from './events.schemas.js';
-
-const validateItem = compileBodyValidator<EventInput>(EventInputSchema);
 
 /** How long POST /v1/events?proof=true waits for a checkpoint covering the event. */
 const PROOF_WAIT_MS = 10_000;
@@ -37,35 +32,6 @@ function throwIfConflict(result: AppendResult): asserts result is Exclude<Append
     throw new TrailkeepError('TK_ERR_IDEMPOTENCY_CONFLICT', `event ${result.id} exists with a different body`, {
       field: 'id',
     });
-  }
-}
-
-/** Prefixes an item's error field with its place in the batch (`events.3.metadata`). */
-function itemError(error: TrailkeepError, index: number): TrailkeepError {
-  const field = error.field === undefined ? `events.${index}` : `events.${index}.${error.field}`;
-  return new TrailkeepError(error.code, error.message, { field });
-}
-
-/**
- * Validates one batch item on its own, so one bad item does not sink the others. Bad input is
- * always a TrailkeepError; anything else is a bug, logged, and still only fails its own item, so
- * the valid items of the batch are stored all the same.
- */
-function draftOrError(item: unknown, index: number, now: Date, log: FastifyBaseLogger): EventDraft | TrailkeepError {
-  if (!validateItem(item)) {
-    const first = validateItem.errors![0]!;
-    const field = errorField(first, `events.${index}`);
-    return new TrailkeepError('TK_ERR_VALIDATION', errorDetail(first, field), field === undefined ? {} : { field });
-  }
-  try {
-    return toEventDraft(item, now);
-  } catch (error) {
-    if (isTrailkeepError(error)) return itemError(error, index);
-    log.error({ err: error, item: index }, 'unhandled error in a batch item');
-    return itemError(
-      new TrailkeepError('TK_ERR_INTERNAL', 'internal error; see the server log for this request id'),
-      index,
-    );
   }
 }
 
@@ -119,14 +85,17 @@ export function eventsRoutes(services: AppServices): FastifyPluginAsync {
       },
       async (request, reply) => {
         const tenant = await access.tenantForEvents(principalOf(request), requestedTenant(request), 'events:write');
-        const now = new Date();
-        const prepared = request.body.events.map((item, i) => draftOrError(item, i, now, request.log));
-        const drafts = prepared.filter((p): p is EventDraft => !(p instanceof TrailkeepError));
-        const appended = drafts.length > 0 ? await ingest.ingest(tenant.id, drafts) : [];
+        const prepared = await services.batchPreparer.prepare(request.body.events, new Date());
+        const sealed = prepared.flatMap((p) => ('sealed' in p ? [p.sealed] : []));
+        const appended = sealed.length > 0 ? await ingest.appendSealed(tenant.id, sealed) : [];
         let next = 0;
         const requestId = String(request.id);
-        const results = prepared.map((p) => {
-          if (p instanceof TrailkeepError) return { status: HTTP_STATUS[p.code], error: toProblem(p, requestId) };
+        const results = prepared.map((p, item) => {
+          if ('error' in p) {
+            if (p.bug !== undefined) request.log.error({ err: p.bug, item }, 'unhandled error in a batch item');
+            const e = new TrailkeepError(p.error.code, p.error.message, { field: p.error.field });
+            return { status: HTTP_STATUS[e.code], error: toProblem(e, requestId) };
+          }
           const r = appended[next++]!;
           // From the stored event, not the draft: ingest added the sealed enrichment.
           if (r.kind === 'created') return { status: 201, event: toNativeEvent(toAuditEvent(r.event)) };

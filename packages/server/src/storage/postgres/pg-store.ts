@@ -199,7 +199,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPgTargetTypes(pool),
     ...createPgTree(pool),
     ...createPgErasure(pool),
-    capabilities: { name: 'postgres', concurrentWriters: true },
+    capabilities: { name: 'postgres', concurrentWriters: true, appendsInFlight: 1 },
     appendBatches: (groups) => appendAll(pool, groups),
     getLogHead: async (tenantId) => {
       const row = await one<HeadRow>(HEAD_SQL, [tenantId]);

@@ -8,9 +8,14 @@
  * synchronous=NORMAL (the WAL frames are written, not synced), then fdatasync the WAL file on
  * libuv's thread pool, and resolve only after it: the requests they acknowledge are answered once
  * the events are on disk, exactly as with FULL. While that sync runs, the event loop parses and
- * seals the next requests, and no other operation gets a turn on the connection, so nothing reads,
- * integrates or signs an event that is not yet durable. Every acknowledged write of the driver
- * (tenants, keys, applications, erasures too) goes through runDurably.
+ * seals the next requests, and the next durable write may commit on the connection (its sync then
+ * starts when the running one ends: a sync covers only what was written before it began). Nothing
+ * else gets a turn until every sync has ended, so nothing reads, integrates or signs an event that
+ * is not yet durable. A write made during a sync can build on the one being synced (the next
+ * sequence after it): that is safe, since SQLite recovers a WAL only up to its first missing frame,
+ * so a crash cannot keep the later write without the earlier one, and the later one is answered
+ * only after its own sync. Every acknowledged write of the driver (tenants, keys, applications,
+ * erasures too) goes through runDurably.
  *
  * WAL checkpoints run on a worker after some durable writes (sqlite-checkpointer.ts); like a sync,
  * one holds every operation on the connection until it ends, but not the answer to the write.
@@ -29,7 +34,10 @@ import { translateSqliteError } from './sqlite-errors.js';
 export interface SqliteGate {
   /** Runs `fn` on the connection once no durable commit is waiting for its sync, nor a checkpoint running. */
   run<T>(fn: () => T): Promise<T>;
-  /** Runs `fn`, a write transaction, with synchronous=NORMAL; resolves once the WAL is synced. */
+  /**
+   * Runs `fn`, a write transaction, with synchronous=NORMAL once no checkpoint holds the connection
+   * (earlier writes may still be syncing); resolves once a WAL sync begun after it has ended.
+   */
   runDurably<T>(fn: () => T): Promise<T>;
   /** Closes the WAL file the gate syncs (the database itself is closed by its owner). */
   close(): void;
@@ -48,8 +56,11 @@ export interface SqliteGateOptions {
 
 export function createSqliteGate(db: Database.Database, options: SqliteGateOptions = {}): SqliteGate {
   const { syncFile = fdatasyncAsync, checkpointer } = options;
-  /** The sync or checkpoint that every operation waits for. */
+  /** A checkpoint that every operation waits for. */
   let held: Promise<void> | undefined;
+  /** The WAL sync running now, and the one queued to start when it ends (for writes made meanwhile). */
+  let syncing: Promise<void> | undefined;
+  let queuedSync: Promise<void> | undefined;
   let failure: TrailkeepError | undefined;
   let walFd: number | undefined;
 
@@ -61,8 +72,13 @@ export function createSqliteGate(db: Database.Database, options: SqliteGateOptio
     });
   }
 
-  async function awaitTurn(): Promise<void> {
-    while (held !== undefined) await held.catch(() => undefined);
+  /** Waits out a holding checkpoint and, unless the turn is a durable write's, every sync. */
+  async function awaitTurn(waitForSyncs: boolean): Promise<void> {
+    for (;;) {
+      const wait = held ?? (waitForSyncs ? (queuedSync ?? syncing) : undefined);
+      if (wait === undefined) break;
+      await wait.catch(() => undefined);
+    }
     if (failure !== undefined) throw failure;
   }
 
@@ -89,6 +105,7 @@ export function createSqliteGate(db: Database.Database, options: SqliteGateOptio
   }
 
   async function syncWal(): Promise<void> {
+    if (failure !== undefined) throw failure;
     try {
       await syncFile(wal());
     } catch (error) {
@@ -104,13 +121,35 @@ export function createSqliteGate(db: Database.Database, options: SqliteGateOptio
     }
   }
 
+  function startSync(): Promise<void> {
+    const sync = syncWal().finally(() => {
+      if (syncing === sync) syncing = undefined;
+    });
+    syncing = sync;
+    return sync;
+  }
+
+  /** A sync that starts after now: the running one if none, else the one queued behind it. */
+  function syncAfterWrite(): Promise<void> {
+    if (syncing === undefined) return startSync();
+    queuedSync ??= syncing
+      .catch(() => undefined)
+      .then(() => {
+        queuedSync = undefined;
+        return startSync();
+      });
+    return queuedSync;
+  }
+
   return {
     async run(fn) {
-      if (held !== undefined || failure !== undefined) await awaitTurn();
+      if (held !== undefined || syncing !== undefined || queuedSync !== undefined || failure !== undefined) {
+        await awaitTurn(true);
+      }
       return runNow(fn);
     },
     async runDurably(fn) {
-      await awaitTurn();
+      await awaitTurn(false);
       db.pragma('synchronous = NORMAL');
       let result: ReturnType<typeof fn>;
       try {
@@ -118,7 +157,7 @@ export function createSqliteGate(db: Database.Database, options: SqliteGateOptio
       } finally {
         db.pragma('synchronous = FULL');
       }
-      await hold(syncWal());
+      await syncAfterWrite();
       const checkpoint = checkpointer?.afterWrite();
       if (checkpoint !== undefined) void hold(checkpoint);
       return result;

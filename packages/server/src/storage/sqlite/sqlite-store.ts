@@ -139,7 +139,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AuditStore {
     ...createSqliteEventCount(db, gate),
     ...createSqliteTree(db, gate),
     ...createSqliteErasure(db, gate),
-    capabilities: { name: 'sqlite', concurrentWriters: false },
+    capabilities: { name: 'sqlite', concurrentWriters: false, appendsInFlight: 2 },
     appendBatches: (groups) => gate.runDurably(() => appendAll.immediate(groups)),
     getLogHead: (tenantId) =>
       run(() => {

@@ -2,53 +2,30 @@
  * The SQLite driver syncs the WAL off the event loop after each append (sqlite-gate.ts). These tests
  * hold that sync open or fail it, on a real database file, and check what others may see meanwhile.
  */
-import { fdatasync, fstatSync, statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { AuditStore } from '../../../src/storage/port.js';
 import { translateSqliteError } from '../../../src/storage/sqlite/sqlite-errors.js';
 import { createSqliteStore } from '../../../src/storage/sqlite/sqlite-store.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import {
+  realSync,
+  settled,
+  storeWithHeldSyncs as heldSyncsStore,
+  type StoreWithHeldSyncs,
+} from '../../helpers/held-syncs.js';
 import { addTenant, append, sealed } from '../conformance/fixtures.js';
 
 const temps: Array<() => void> = [];
 afterEach(() => temps.splice(0).forEach((remove) => remove()));
 
-interface HeldSync {
-  fd: number;
-  release: () => void;
+/** A store whose syncs wait for the test; removed after the test. */
+function storeWithHeldSyncs(): StoreWithHeldSyncs {
+  const held = heldSyncsStore();
+  temps.push(held.remove);
+  return held;
 }
-
-const realSync = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
-
-/** A store whose WAL syncs, once `hold()` is called, wait until the test releases them. */
-function storeWithHeldSyncs(): { store: AuditStore; path: string; syncs: HeldSync[]; hold: () => void } {
-  const temp = makeTempDir();
-  temps.push(temp.remove);
-  const syncs: HeldSync[] = [];
-  let holding = false;
-  const path = join(temp.dir, 'trailkeep.db');
-  const store = createSqliteStore({
-    path,
-    syncFile: (fd) =>
-      holding
-        ? new Promise((resolve, reject) => syncs.push({ fd, release: () => void realSync(fd).then(resolve, reject) }))
-        : realSync(fd),
-  });
-  return { store, path, syncs, hold: () => (holding = true) };
-}
-
-const settled = async (promise: Promise<unknown>): Promise<boolean> => {
-  let done = false;
-  void promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  return done;
-};
 
 describe('SQLite durable appends', () => {
   it('answers an append only after its WAL sync, and lets nothing read the events before', async () => {
@@ -71,6 +48,55 @@ describe('SQLite durable appends', () => {
     expect((await reading)?.sequence).toBe(1);
     expect((await heading)?.size).toBe(1);
     await store.close();
+  });
+
+  it('commits the next appends while one syncs, and answers them after a sync begun after them', async () => {
+    const { store, path, syncs, hold } = storeWithHeldSyncs();
+    await addTenant(store, 'acme');
+    hold();
+    const walSize = (): number => statSync(`${path}-wal`).size;
+
+    const first = append(store, 'acme', [sealed({ id: 'evt_1' })]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(syncs).toHaveLength(1);
+    const before = walSize();
+    const second = append(store, 'acme', [sealed({ id: 'evt_2' })]);
+    const third = append(store, 'acme', [sealed({ id: 'evt_3' })]);
+    const reading = store.getLogHead('acme');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Written during the first sync, which does not cover them: no second sync starts before it ends.
+    expect(walSize()).toBeGreaterThan(before);
+    expect(syncs).toHaveLength(1);
+
+    syncs[0]!.release();
+    expect((await first)[0]).toMatchObject({ kind: 'created', event: { sequence: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(syncs).toHaveLength(2);
+    expect(await settled(second)).toBe(false);
+    expect(await settled(third)).toBe(false);
+    expect(await settled(reading)).toBe(false);
+
+    syncs[1]!.release();
+    expect((await second)[0]).toMatchObject({ kind: 'created', event: { sequence: 2 } });
+    expect((await third)[0]).toMatchObject({ kind: 'created', event: { sequence: 3 } });
+    expect((await reading)?.size).toBe(3);
+    expect(syncs).toHaveLength(2);
+    await store.close();
+  });
+
+  it('fails the appends made during a sync that fails', async () => {
+    const { store, syncs, hold } = storeWithHeldSyncs();
+    await addTenant(store, 'acme');
+    hold();
+    const first = append(store, 'acme', [sealed({ id: 'evt_1' })]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = append(store, 'acme', [sealed({ id: 'evt_2' })]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    syncs[0]!.fail();
+    await expect(first).rejects.toMatchObject({ code: 'TK_ERR_UNAVAILABLE' });
+    await expect(second).rejects.toMatchObject({ code: 'TK_ERR_UNAVAILABLE' });
+    expect(syncs).toHaveLength(1);
+    await expect(store.getLogHead('acme')).rejects.toMatchObject({ code: 'TK_ERR_UNAVAILABLE' });
   });
 
   it('syncs the WAL file of the database it writes', async () => {
