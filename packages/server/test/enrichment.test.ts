@@ -179,6 +179,19 @@ describe('a user’s own GeoIP2 / GeoLite2 City file (TRAILKEEP_GEOIP_DB)', () =
     expect(enricher.enrich(body({ ip: '8.8.8.8' })).enrichment).toBeUndefined();
   });
 
+  it('answers each address alike when asked again, and past its cache of recent answers', async () => {
+    const enricher = createEnricher({ geoDatabase: path });
+    await enricher.ready();
+    const ask = () =>
+      ['81.2.69.142', '8.8.8.8', '2a02:8108::1'].map((ip) => enricher.enrich(body({ ip })).enrichment?.geo);
+    const first = ask();
+    expect(first.map((geo) => geo?.city)).toEqual(['London', undefined, 'Berlin']);
+    expect(ask()).toEqual(first);
+    for (let i = 0; i < 12_000; i++) enricher.enrich(body({ ip: `81.2.69.${i & 255}` }));
+    for (let i = 0; i < 12_000; i++) enricher.enrich(body({ ip: `11.0.${i >> 8}.${i & 255}` }));
+    expect(ask()).toEqual(first);
+  });
+
   it('fails to start on a file that is not there, and turns geo off with "off"', async () => {
     await expect(createEnricher({ geoDatabase: join(temp.dir, 'missing.mmdb') }).ready()).rejects.toThrow(/ENOENT/);
     const off = createEnricher({ geoDatabase: 'off' });

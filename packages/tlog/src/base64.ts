@@ -17,8 +17,26 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Written out rather than through btoa and three replacements: every sealed personal field gets a
+ * salt in this form, and the detour cost more than drawing the salt.
+ */
 export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const a = URL_ALPHABET;
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += a[n >>> 18]! + a[(n >>> 12) & 63]! + a[(n >>> 6) & 63]! + a[n & 63]!;
+  }
+  if (i < bytes.length) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += a[n >>> 18]! + a[(n >>> 12) & 63]!;
+    if (i + 1 < bytes.length) out += a[(n >>> 6) & 63]!;
+  }
+  return out;
 }
 
 export function fromBase64Url(text: string): Uint8Array {

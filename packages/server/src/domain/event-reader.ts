@@ -3,7 +3,7 @@ import { openSealedBody, type JsonObject } from '@trailkeep/tlog';
 import type { AuditEvent, EventBody, StoredEvent } from './event.js';
 
 /** `prev` of a stored entry, read from the entry itself so it is always what was hashed. */
-function entryPrev(entry: string): string {
+export function entryPrev(entry: string): string {
   // A v1 entry is JCS, so `"prev":"<64 hex>"` appears exactly once and in this form.
   const at = entry.indexOf('"prev":"');
   return at >= 0 ? entry.slice(at + 8, at + 72) : (JSON.parse(entry) as { prev: string }).prev;

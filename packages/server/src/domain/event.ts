@@ -131,8 +131,11 @@ export interface SealedEvent {
   indexed: IndexedFields;
   /** Text the full-text index covers. */
   searchText: string;
-  /** The body as sealed but in clear: what readers of this event see, without reopening it. */
-  clearBody: EventBody;
+  /**
+   * The body as sealed but in clear: what readers of this event see, without reopening it. Left
+   * out where the answer was written from it already (batch items prepared on a worker).
+   */
+  clearBody?: EventBody | undefined;
 }
 
 /** An event's leaf in its tenant's log: what a proof or an entry bundle needs of it. */
@@ -153,5 +156,5 @@ export interface StoredEvent {
   /** hex leaf hash. */
   leafHash: string;
   /** The clear body, when this process has just sealed the event (it then need not be reopened). */
-  clearBody?: EventBody;
+  clearBody?: EventBody | undefined;
 }

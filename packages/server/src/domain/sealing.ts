@@ -56,7 +56,7 @@ export function searchText(body: EventBody): string {
 export function sealEvent(
   draft: EventDraft,
   personalPointers: readonly string[] = DEFAULT_PERSONAL_POINTERS,
-): SealedEvent {
+): SealedEvent & { clearBody: EventBody } {
   const { sealed, disclosures } = sealBody(draft.body as unknown as JsonObject, personalPointers);
   const sealedBody = canonicalJson(sealed);
   return {

@@ -6,12 +6,20 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+function isoRoundTrip(text: string): boolean {
+  const ms = Date.parse(text);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
+}
+
 /**
  * Parses an RFC 3339 date-time (§5.6) with its calendar checked (no 30 February), and returns it
  * as `YYYY-MM-DDTHH:mm:ss.sssZ`, or undefined when invalid. Leap seconds are refused: JavaScript
  * dates cannot represent them.
  */
 export function normalizeTimestamp(text: string): string | undefined {
+  // Most timestamps arrive in the stored form already (clients send toISOString(), the server's
+  // own default is one): a date that formats back to the same text is valid, calendar included.
+  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */ && isoRoundTrip(text)) return text;
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [

@@ -1,12 +1,12 @@
 /** The ingest pipeline after validation: enrich and seal each draft, then hand the batch to the sequencer. */
 import { DEFAULT_PERSONAL_POINTERS } from '@trailkeep/tlog';
-import type { SealedEvent } from '../domain/event.js';
+import type { EventBody, SealedEvent } from '../domain/event.js';
 import type { AppendResult } from '../domain/log-append.js';
 import { sealEvent, type EventDraft } from '../domain/sealing.js';
 import type { Sequencer } from './sequencer.js';
 import type { Enricher } from './enrichment/enricher.js';
 
-export type DraftSealer = (draft: EventDraft) => SealedEvent;
+export type DraftSealer = (draft: EventDraft) => SealedEvent & { clearBody: EventBody };
 
 export interface IngestService {
   /** Appends drafts to a tenant's log; resolves once they are durable, one result per draft. */

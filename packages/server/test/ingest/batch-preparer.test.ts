@@ -6,8 +6,9 @@
  */
 import { openSealedBody, type JsonObject } from '@trailkeep/tlog';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SealedEvent } from '../../src/domain/event.js';
+import type { EventBody, SealedEvent } from '../../src/domain/event.js';
 import type { BatchItemOutcome } from '../../src/http/native/batch-items.js';
+import type { NativeEventText } from '../../src/http/native/native-event-json.js';
 import { createBatchPreparer, type BatchPreparer } from '../../src/http/native/batch-preparer.js';
 import { createEnricher } from '../../src/ingest/enrichment/enricher.js';
 import { createIngestService } from '../../src/ingest/ingest-service.js';
@@ -70,7 +71,7 @@ function comparable(outcome: BatchItemOutcome): unknown {
     requestDigest: s.requestDigest,
     indexed: s.indexed,
     searchText: s.searchText,
-    clearBody: s.clearBody,
+    text: outcome.text,
     opened: opened.body,
     erased: opened.erased,
     disclosed: Object.keys(s.disclosures).sort(),
@@ -94,11 +95,14 @@ describe('batch preparation', () => {
       'events.5.context.ip',
       'sealed',
     ]);
-    const first = a[0] as { sealed: SealedEvent };
+    const first = a[0] as { sealed: SealedEvent; text: NativeEventText };
+    // The clear body stays on the worker: the loop answers from its text.
+    expect(first.sealed.clearBody).toBeUndefined();
+    const body = JSON.parse(`${first.text.open}}`) as EventBody;
     // Enriched on the worker as on the loop (bundled DB-IP Lite: London; the browser parsed).
-    expect(first.sealed.clearBody.enrichment?.geo?.country_code).toBe('GB');
-    expect(first.sealed.clearBody.enrichment?.user_agent?.name).toBe('Firefox');
-    expect(first.sealed.clearBody.occurred_at).toBe(now.toISOString());
+    expect(body.enrichment?.geo?.country_code).toBe('GB');
+    expect(body.enrichment?.user_agent?.name).toBe('Firefox');
+    expect(body.occurred_at).toBe(now.toISOString());
   });
 
   it('prepares on the event loop what structured clone cannot copy to a worker', async () => {

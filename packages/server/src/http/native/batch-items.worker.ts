@@ -7,7 +7,8 @@ import { createEnricher } from '../../ingest/enrichment/enricher.js';
 import { draftSealer } from '../../ingest/ingest-service.js';
 import { serveTasks } from '../../ingest/worker-pool.js';
 import { useNodeSha256 } from '../../node-sha256.js';
-import { prepareBatchItems, type BatchItemOutcome } from './batch-items.js';
+import { prepareBatchItems } from './batch-items.js';
+import { encodeOutcomes, type EncodedOutcome } from './batch-outcome-codec.js';
 import type { BatchTask, BatchWorkerData } from './batch-preparer.js';
 
 useNodeSha256();
@@ -15,7 +16,7 @@ const { geoDatabase, personalPointers } = workerData as BatchWorkerData;
 const enricher = createEnricher(geoDatabase === undefined ? {} : { geoDatabase });
 const seal = draftSealer(enricher, personalPointers);
 
-serveTasks(async ({ items, now }: BatchTask): Promise<BatchItemOutcome[]> => {
+serveTasks(async ({ items, now }: BatchTask): Promise<EncodedOutcome[]> => {
   await enricher.ready();
-  return prepareBatchItems(items, new Date(now), seal);
+  return encodeOutcomes(prepareBatchItems(items, new Date(now), seal));
 });

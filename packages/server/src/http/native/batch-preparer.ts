@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import { createWorkerPool, type WorkerPool } from '../../ingest/worker-pool.js';
 import { prepareBatchItems, type BatchItemOutcome } from './batch-items.js';
+import { decodeOutcomes, type EncodedOutcome } from './batch-outcome-codec.js';
 
 export interface BatchTask {
   items: readonly unknown[];
@@ -53,7 +54,7 @@ export function createBatchPreparer(options: {
         ? BUILT_BATCH_WORKER
         : null
       : options.workerFile;
-  const pool: WorkerPool<BatchTask, BatchItemOutcome[]> | undefined =
+  const pool: WorkerPool<BatchTask, EncodedOutcome[]> | undefined =
     file === null || options.threads <= 0
       ? undefined
       : createWorkerPool({ file, size: options.threads, workerData: options.worker });
@@ -64,7 +65,7 @@ export function createBatchPreparer(options: {
         // Whatever a worker cannot do (items structured clone cannot copy, a worker that died) the
         // event loop does: the answer is the same, only later.
         const prepared = await pool.run({ items, now: now.getTime() }).catch(() => undefined);
-        if (prepared !== undefined) return prepared;
+        if (prepared !== undefined) return decodeOutcomes(prepared);
       }
       return prepareBatchItems(items, now, await options.ingest.sealer());
     },

