@@ -19,54 +19,64 @@ import { TrailkeepError } from '../../domain/errors.js';
 import type { LogHead, NewEventRow } from '../../domain/log-append.js';
 import { minuteSpans } from '../event-minutes.js';
 import type { TenantAppend } from '../port.js';
-import type { PgClient } from './pg-pool.js';
+import type { QueryResult } from 'pg';
+import { arrayLiteral, beginSql, dollarQuoted, type PgClient } from './pg-pool.js';
 import { EVENT_COLUMNS, encodeText, toLogHead, toStoredEvent, type EventRow, type HeadRow } from './pg-rows.js';
 import { toTsvectorLiteral } from './pg-search.js';
 
-/** Locks the heads of these tenants, in tenant id order; throws TK_ERR_TENANT_NOT_FOUND for a missing one. */
-export async function lockHeads(client: PgClient, tenantIds: readonly string[]): Promise<Map<string, LogHead>> {
-  const { rows } = await client.query<HeadRow>(
-    `SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at
-       FROM log_heads h JOIN tenants t ON t.id = h.tenant_id
-      WHERE h.tenant_id = ANY($1::text[])
-      ORDER BY h.tenant_id
-        FOR UPDATE OF h`,
-    [[...new Set(tenantIds)]],
-  );
-  const heads = new Map(rows.map((r) => [r.tenant_id, toLogHead(r)]));
-  for (const id of tenantIds) {
-    if (!heads.has(id)) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${id} does not exist`);
-  }
-  return heads;
+/** What an append reads under its locks: each tenant's head, and stored events sharing a client id with the items. */
+export interface AppendStart {
+  heads: Map<string, LogHead>;
+  existing: Map<string, Map<string, StoredEvent>>;
 }
 
 /**
- * Stored events sharing a client id with the items, per tenant (server ids are fresh UUIDv7s and
- * are not looked up). One statement for the whole commit.
+ * The first round trip of an append: opens the transaction, locks the heads of these tenants (one
+ * statement, in tenant id order), then loads stored events sharing a client id with the items
+ * (server ids are fresh UUIDv7s and are not looked up). Sent as one simple query, so the values
+ * are literals (pg-pool.ts). The lookup is a statement of its own, after the locks, on purpose:
+ * under READ COMMITTED each statement reads a snapshot taken when it starts, so it sees the ids
+ * the previous holder of a lock committed while this transaction waited for it. Throws
+ * TK_ERR_TENANT_NOT_FOUND for a tenant without a head (the transaction is then rolled back).
  */
-export async function findExisting(
-  client: PgClient,
-  groups: readonly TenantAppend[],
-): Promise<Map<string, Map<string, StoredEvent>>> {
-  const tenants: string[] = [];
-  const ids: string[] = [];
-  for (const group of groups) {
-    for (const item of group.items) {
-      if (!item.clientId) continue;
-      tenants.push(group.tenantId);
-      ids.push(item.id);
-    }
+export async function beginAppend(client: PgClient, groups: readonly TenantAppend[]): Promise<AppendStart> {
+  const tenantIds = [...new Set(groups.map((g) => g.tenantId))];
+  const keys = groups.flatMap((g) => g.items.filter((item) => item.clientId).map((item) => [g.tenantId, item.id]));
+  const statements = [
+    beginSql(),
+    `SELECT h.tenant_id, t.log_origin, h.size, h.head_hash, h.last_received_at
+       FROM log_heads h JOIN tenants t ON t.id = h.tenant_id
+      WHERE h.tenant_id = ANY(${arrayLiteral(tenantIds, 'text')})
+      ORDER BY h.tenant_id
+        FOR UPDATE OF h`,
+  ];
+  if (keys.length > 0) {
+    const keyTenants = arrayLiteral(
+      keys.map((k) => k[0]!),
+      'text',
+    );
+    const keyIds = arrayLiteral(
+      keys.map((k) => k[1]!),
+      'text',
+    );
+    statements.push(
+      `SELECT ${EVENT_COLUMNS}
+         FROM (SELECT DISTINCT * FROM unnest(${keyTenants}, ${keyIds})) AS k (tenant_id, id)
+         JOIN events e ON e.tenant_id = k.tenant_id AND e.id = k.id`,
+    );
   }
-  const found = new Map<string, Map<string, StoredEvent>>(groups.map((g) => [g.tenantId, new Map()]));
-  if (ids.length === 0) return found;
-  const { rows } = await client.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS}
-       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k (tenant_id, id)
-       JOIN events e ON e.tenant_id = k.tenant_id AND e.id = k.id`,
-    [tenants, ids],
-  );
-  for (const row of rows) found.get(row.tenant_id)?.set(row.id, toStoredEvent(row));
-  return found;
+  // Several statements answer with one result each.
+  const results = (await client.query(statements.join(';\n'))) as unknown as Array<QueryResult<HeadRow & EventRow>>;
+  const headRows = results[statements.length === 2 ? results.length - 1 : results.length - 2]!.rows as HeadRow[];
+  const heads = new Map(headRows.map((r) => [r.tenant_id, toLogHead(r)]));
+  for (const id of tenantIds) {
+    if (!heads.has(id)) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${id} does not exist`);
+  }
+  const existing = new Map<string, Map<string, StoredEvent>>(tenantIds.map((id) => [id, new Map()]));
+  if (keys.length > 0) {
+    for (const row of results.at(-1)!.rows as EventRow[]) existing.get(row.tenant_id)?.set(row.id, toStoredEvent(row));
+  }
+  return { heads, existing };
 }
 
 /** Columns of an inserted event and their types, in the order of the INSERT. */
@@ -101,12 +111,13 @@ type InsertRecord = Record<(typeof EVENT_INSERT_COLUMNS)[number][0], string | nu
 
 /**
  * The rows travel as one JSON array expanded by json_to_recordset: JSON.stringify and PostgreSQL's
- * JSON parser are several times cheaper than pg's per-element escaping of 24 array parameters.
+ * JSON parser are several times cheaper than pg's per-element escaping of 24 array parameters. The
+ * array is dollar-quoted into the statement, so it rides in the same simple query as the rest.
  */
-const INSERT_EVENTS = `
+const insertEventsSql = (rowsJson: string): string => `
   INSERT INTO events (${EVENT_INSERT_COLUMNS.map(([name]) => name).join(', ')})
   SELECT ${EVENT_INSERT_COLUMNS.map(([name]) => `r.${name}`).join(', ')}
-    FROM json_to_recordset($1::json) AS r (${EVENT_INSERT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+    FROM json_to_recordset(${dollarQuoted(rowsJson)}::json) AS r (${EVENT_INSERT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 
 /**
  * JSON strings may carry lone surrogates, which PostgreSQL's JSON parser refuses (and UTF-8 cannot
@@ -146,38 +157,67 @@ function toInsertRecord(r: NewEventRow): InsertRecord {
   };
 }
 
-/** Inserts rows with one statement: one parse and one round trip per commit. */
-export async function insertRows(client: PgClient, rows: readonly NewEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(INSERT_EVENTS, [JSON.stringify(rows.map(toInsertRecord))]);
-}
-
-/** Widens each (tenant, minute) the rows fall in; the tenants' head locks serialize these rows too. */
-export async function widenMinutes(client: PgClient, rows: readonly NewEventRow[]): Promise<void> {
+/**
+ * The second and last round trip of an append: inserts the rows (one statement), widens each
+ * (tenant, minute) they fall in, moves the heads of the tenants that received rows (the head locks
+ * serialize all three), and commits.
+ */
+export async function finishAppend(
+  client: PgClient,
+  rows: readonly NewEventRow[],
+  heads: readonly LogHead[],
+): Promise<void> {
+  const statements: string[] = [];
+  if (rows.length > 0) statements.push(insertEventsSql(JSON.stringify(rows.map(toInsertRecord))));
   const spans = minuteSpans(rows);
-  if (spans.length === 0) return;
-  await client.query(
-    `INSERT INTO event_minutes (tenant_id, minute, min_seq, max_seq)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
+  if (spans.length > 0) {
+    const columns = [
+      arrayLiteral(
+        spans.map((m) => m.tenantId),
+        'text',
+      ),
+      arrayLiteral(
+        spans.map((m) => m.minute),
+        'text',
+      ),
+      arrayLiteral(
+        spans.map((m) => m.min),
+        'bigint',
+      ),
+      arrayLiteral(
+        spans.map((m) => m.max),
+        'bigint',
+      ),
+    ];
+    statements.push(`INSERT INTO event_minutes (tenant_id, minute, min_seq, max_seq)
+       SELECT * FROM unnest(${columns.join(', ')})
      ON CONFLICT (tenant_id, minute) DO UPDATE
        SET min_seq = least(event_minutes.min_seq, excluded.min_seq),
-           max_seq = greatest(event_minutes.max_seq, excluded.max_seq)`,
-    [spans.map((m) => m.tenantId), spans.map((m) => m.minute), spans.map((m) => m.min), spans.map((m) => m.max)],
-  );
-}
-
-/** Moves the heads of the tenants that received rows. */
-export async function updateHeads(client: PgClient, heads: readonly LogHead[]): Promise<void> {
-  if (heads.length === 0) return;
-  await client.query(
-    `UPDATE log_heads h SET size = u.size, head_hash = u.head_hash, last_received_at = u.last_received_at
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u (tenant_id, size, head_hash, last_received_at)
-      WHERE h.tenant_id = u.tenant_id`,
-    [
-      heads.map((h) => h.tenantId),
-      heads.map((h) => h.size),
-      heads.map((h) => h.headHash),
-      heads.map((h) => h.lastReceivedAt),
-    ],
-  );
+           max_seq = greatest(event_minutes.max_seq, excluded.max_seq)`);
+  }
+  if (heads.length > 0) {
+    const columns = [
+      arrayLiteral(
+        heads.map((h) => h.tenantId),
+        'text',
+      ),
+      arrayLiteral(
+        heads.map((h) => h.size),
+        'bigint',
+      ),
+      arrayLiteral(
+        heads.map((h) => h.headHash),
+        'text',
+      ),
+      arrayLiteral(
+        heads.map((h) => h.lastReceivedAt),
+        'timestamptz',
+      ),
+    ];
+    statements.push(`UPDATE log_heads h SET size = u.size, head_hash = u.head_hash, last_received_at = u.last_received_at
+       FROM unnest(${columns.join(', ')}) AS u (tenant_id, size, head_hash, last_received_at)
+      WHERE h.tenant_id = u.tenant_id`);
+  }
+  statements.push('COMMIT');
+  await client.query(statements.join(';\n'));
 }

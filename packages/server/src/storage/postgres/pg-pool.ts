@@ -2,6 +2,7 @@
  * The connection pool and the two ways the driver uses it: one statement, or one transaction.
  * Errors leave these helpers already translated (pg-errors.ts), so pg types stay in this folder.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { translateConnectError, translatePgError, isConnectionLost } from './pg-errors.js';
 
@@ -71,27 +72,67 @@ export async function withClient<T>(pool: PgPool, fn: (client: PgClient) => Prom
 }
 
 /**
- * Runs fn inside BEGIN … COMMIT. synchronous_commit is forced on for the transaction: a 2xx means
- * the commit record is flushed, whatever the database default says. `lockTimeoutMs` bounds how long
- * a row lock (a tenant's log head held by another server) may be waited for.
+ * Opens a transaction. synchronous_commit is forced on: a 2xx means the commit record is flushed,
+ * whatever the database default says. `lockTimeoutMs` bounds how long a row lock (a tenant's log
+ * head held by another server) may be waited for. Statements to run in the same round trip may
+ * follow it in one simple query (see literal).
  */
+export function beginSql(options: { lockTimeoutMs?: number } = {}): string {
+  return `BEGIN; SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = ${Math.trunc(options.lockTimeoutMs ?? 10_000)}`;
+}
+
+/** Runs fn inside a transaction (beginSql) and commits; rolls back if anything fails. */
 export async function inTransaction<T>(
   pool: PgPool,
   fn: (client: PgClient) => Promise<T>,
   options: { lockTimeoutMs?: number } = {},
 ): Promise<T> {
+  return inOwnTransaction(pool, async (client) => {
+    await client.query(beginSql(options));
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  });
+}
+
+/** Runs fn, which opens and commits a transaction itself; rolls back if anything fails. */
+export async function inOwnTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {
-    await client.query(
-      `BEGIN; SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = ${Math.trunc(options.lockTimeoutMs ?? 10_000)}`,
-    );
     try {
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
+      return await fn(client);
     } catch (error) {
       // A failed ROLLBACK means the connection is gone; the original error is what matters.
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   });
+}
+
+/**
+ * A value written into SQL text, for statements sent together in one simple query (which takes no
+ * parameters): strings escaped by pg, integers checked, null as NULL.
+ */
+export function literal(value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`${value} is not an integer SQL literal`);
+    return String(value);
+  }
+  return pg.escapeLiteral(value);
+}
+
+/**
+ * A long string written into SQL text as it is, between dollar quotes (no escaping to do, whatever
+ * standard_conforming_strings says): the tag is random and absent from the text.
+ */
+export function dollarQuoted(text: string): string {
+  let tag: string;
+  do tag = `$tk${randomBytes(6).toString('hex')}$`;
+  while (text.includes(tag));
+  return `${tag}${text}${tag}`;
+}
+
+/** An SQL array literal of `type` (`text`, `bigint`, …). */
+export function arrayLiteral(values: ReadonlyArray<string | number | null>, type: string): string {
+  return `ARRAY[${values.map(literal).join(', ')}]::${type}[]`;
 }
