@@ -20,7 +20,7 @@ import type { LogHead, NewEventRow } from '../../domain/log-append.js';
 import { minuteSpans } from '../event-minutes.js';
 import type { TenantAppend } from '../port.js';
 import type { QueryResult } from 'pg';
-import { arrayLiteral, beginSql, dollarQuoted, type PgClient } from './pg-pool.js';
+import { arrayLiteral, beginSql, dollarQuoted, unnestLiteral, type PgClient } from './pg-pool.js';
 import { EVENT_COLUMNS, encodeText, toLogHead, toStoredEvent, type EventRow, type HeadRow } from './pg-rows.js';
 import { toTsvectorLiteral } from './pg-search.js';
 
@@ -51,23 +51,16 @@ export async function beginAppend(client: PgClient, groups: readonly TenantAppen
         FOR UPDATE OF h`,
   ];
   if (keys.length > 0) {
-    const keyTenants = arrayLiteral(
-      keys.map((k) => k[0]!),
-      'text',
-    );
-    const keyIds = arrayLiteral(
-      keys.map((k) => k[1]!),
-      'text',
-    );
+    const unnested = unnestLiteral([keys.map((k) => k[0]!), 'text'], [keys.map((k) => k[1]!), 'text']);
     statements.push(
       `SELECT ${EVENT_COLUMNS}
-         FROM (SELECT DISTINCT * FROM unnest(${keyTenants}, ${keyIds})) AS k (tenant_id, id)
+         FROM (SELECT DISTINCT * FROM ${unnested}) AS k (tenant_id, id)
          JOIN events e ON e.tenant_id = k.tenant_id AND e.id = k.id`,
     );
   }
   // Several statements answer with one result each.
   const results = (await client.query(statements.join(';\n'))) as unknown as Array<QueryResult<HeadRow & EventRow>>;
-  const headRows = results[statements.length === 2 ? results.length - 1 : results.length - 2]!.rows as HeadRow[];
+  const headRows = results.at(keys.length > 0 ? -2 : -1)!.rows as HeadRow[];
   const heads = new Map(headRows.map((r) => [r.tenant_id, toLogHead(r)]));
   for (const id of tenantIds) {
     if (!heads.has(id)) throw new TrailkeepError('TK_ERR_TENANT_NOT_FOUND', `tenant ${id} does not exist`);
@@ -171,51 +164,27 @@ export async function finishAppend(
   if (rows.length > 0) statements.push(insertEventsSql(JSON.stringify(rows.map(toInsertRecord))));
   const spans = minuteSpans(rows);
   if (spans.length > 0) {
-    const columns = [
-      arrayLiteral(
-        spans.map((m) => m.tenantId),
-        'text',
-      ),
-      arrayLiteral(
-        spans.map((m) => m.minute),
-        'text',
-      ),
-      arrayLiteral(
-        spans.map((m) => m.min),
-        'bigint',
-      ),
-      arrayLiteral(
-        spans.map((m) => m.max),
-        'bigint',
-      ),
-    ];
+    const unnested = unnestLiteral(
+      [spans.map((m) => m.tenantId), 'text'],
+      [spans.map((m) => m.minute), 'text'],
+      [spans.map((m) => m.min), 'bigint'],
+      [spans.map((m) => m.max), 'bigint'],
+    );
     statements.push(`INSERT INTO event_minutes (tenant_id, minute, min_seq, max_seq)
-       SELECT * FROM unnest(${columns.join(', ')})
+       SELECT * FROM ${unnested}
      ON CONFLICT (tenant_id, minute) DO UPDATE
        SET min_seq = least(event_minutes.min_seq, excluded.min_seq),
            max_seq = greatest(event_minutes.max_seq, excluded.max_seq)`);
   }
   if (heads.length > 0) {
-    const columns = [
-      arrayLiteral(
-        heads.map((h) => h.tenantId),
-        'text',
-      ),
-      arrayLiteral(
-        heads.map((h) => h.size),
-        'bigint',
-      ),
-      arrayLiteral(
-        heads.map((h) => h.headHash),
-        'text',
-      ),
-      arrayLiteral(
-        heads.map((h) => h.lastReceivedAt),
-        'timestamptz',
-      ),
-    ];
+    const unnested = unnestLiteral(
+      [heads.map((h) => h.tenantId), 'text'],
+      [heads.map((h) => h.size), 'bigint'],
+      [heads.map((h) => h.headHash), 'text'],
+      [heads.map((h) => h.lastReceivedAt), 'timestamptz'],
+    );
     statements.push(`UPDATE log_heads h SET size = u.size, head_hash = u.head_hash, last_received_at = u.last_received_at
-       FROM unnest(${columns.join(', ')}) AS u (tenant_id, size, head_hash, last_received_at)
+       FROM ${unnested} AS u (tenant_id, size, head_hash, last_received_at)
       WHERE h.tenant_id = u.tenant_id`);
   }
   statements.push('COMMIT');

@@ -136,3 +136,8 @@ export function dollarQuoted(text: string): string {
 export function arrayLiteral(values: ReadonlyArray<string | number | null>, type: string): string {
   return `ARRAY[${values.map(literal).join(', ')}]::${type}[]`;
 }
+
+/** `unnest(ARRAY[…]::type[], …)`: rows of columns written as literals, each given as [values, type]. */
+export function unnestLiteral(...columns: Array<[ReadonlyArray<string | number | null>, string]>): string {
+  return `unnest(${columns.map(([values, type]) => arrayLiteral(values, type)).join(', ')})`;
+}
