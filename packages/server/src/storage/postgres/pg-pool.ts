@@ -1,6 +1,7 @@
 /**
- * The connection pool and the two ways the driver uses it: one statement, or one transaction.
- * Errors leave these helpers already translated (pg-errors.ts), so pg types stay in this folder.
+ * The connection pool and the two ways the driver uses it: one statement, or one transaction; and
+ * the SQL literals of statements sent together in one round trip. Errors leave these helpers
+ * already translated (pg-errors.ts), so pg types stay in this folder.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
