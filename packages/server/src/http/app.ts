@@ -20,6 +20,7 @@ import type { AuditStore } from '../storage/port.js';
 import { requireApiKey } from './auth.js';
 import { healthRoutes } from './health.routes.js';
 import { adminRoutes } from './native/admin.routes.js';
+import { batchRoutes } from './native/batch.routes.js';
 import { eventsRoutes } from './native/events.routes.js';
 import { applicationsRoutes } from './native/applications.routes.js';
 import { logRoutes } from './native/log.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(services: AppServices, options: AppOptions = {}):
     // onRequest: authenticate before the body is even read, so strangers cannot make us parse it.
     native.addHook('onRequest', requireApiKey(services.auth));
     await native.register(eventsRoutes(services));
+    await native.register(batchRoutes(services));
     await native.register(adminRoutes(services));
     await native.register(applicationsRoutes(services));
     await native.register(logRoutes(services));

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, TrailkeepError, isTrailkeepError, type ErrorCode } from '../domain/errors.js';
-import { errorDetail, errorField } from './validation.js';
+import { validationProblem } from './validation.js';
 
 /** HTTP status of every registered code: the one table. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -73,15 +73,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Any error thrown while serving a request, as a TrailkeepError; unknown errors become TK_ERR_INTERNAL. */
 export function toTrailkeepError(error: FastifyError): TrailkeepError {
   if (isTrailkeepError(error)) return error;
-  if (error.validation && error.validation.length > 0) {
-    const first = error.validation[0]!;
-    const field = errorField(first as never);
-    return new TrailkeepError(
-      'TK_ERR_VALIDATION',
-      errorDetail(first as never, field),
-      field === undefined ? {} : { field },
-    );
-  }
+  if (error.validation && error.validation.length > 0) return validationProblem(error.validation[0] as never);
   const mapped = FASTIFY_CODES[error.code];
   if (mapped) return new TrailkeepError(mapped, error.message);
   if (error instanceof SyntaxError && error.statusCode === 400)

@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { WELL_FORMED_PATTERN } from '../domain/event-rules.js';
+import { TrailkeepError } from '../domain/errors.js';
 
 // ajv-formats is CommonJS: under NodeNext its function is the `default` member of the import.
 const addFormats = formats.default;
@@ -57,4 +58,10 @@ export function errorDetail(error: ErrorObject, field: string | undefined): stri
     return `${field ?? 'value'} must be one of ${params.allowedValues.join(', ')}`;
   }
   return `${field ?? 'body'} ${error.message ?? 'is invalid'}`;
+}
+
+/** The problem a body, query or header answers for its first schema error. */
+export function validationProblem(error: ErrorObject): TrailkeepError {
+  const field = errorField(error);
+  return new TrailkeepError('TK_ERR_VALIDATION', errorDetail(error, field), field === undefined ? {} : { field });
 }

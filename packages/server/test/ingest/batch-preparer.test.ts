@@ -1,11 +1,11 @@
 /**
- * Batch items prepared on a worker thread (the built batch-items.worker.js) are what the event
- * loop prepares: the same errors for the same items, and sealed events that open to the same
- * bodies (salts are random, so sealed bodies differ). What a worker cannot take (nesting deeper
- * than structured clone copies) is prepared on the event loop instead.
+ * Batch bodies read and prepared on a worker thread (the built batch-items.worker.js) give what the
+ * event loop gives: the same problem for a body that is not a batch, the same errors for the same
+ * items, and sealed events that open to the same bodies (salts are random, so sealed bodies differ).
  */
 import { openSealedBody, type JsonObject } from '@trailkeep/tlog';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isTrailkeepError } from '../../src/domain/errors.js';
 import type { EventBody, SealedEvent } from '../../src/domain/event.js';
 import type { BatchItemOutcome } from '../../src/http/native/batch-items.js';
 import type { NativeEventText } from '../../src/http/native/native-event-json.js';
@@ -41,10 +41,9 @@ function preparer(threads: number): BatchPreparer {
   return created;
 }
 
-function deeplyNested(levels: number): unknown {
-  let value: unknown = {};
-  for (let i = 0; i < levels; i++) value = { a: value };
-  return value;
+/** JSON text of an object nested `levels` deep (written out: JSON.stringify would overflow the stack). */
+function deeplyNestedJson(levels: number): string {
+  return `${'{"a":'.repeat(levels)}{}${'}'.repeat(levels)}`;
 }
 
 const ITEMS: unknown[] = [
@@ -84,7 +83,8 @@ describe('batch preparation', () => {
     const onWorker = preparer(1);
     const inline = preparer(0);
     expect([onWorker.threads, inline.threads]).toEqual([1, 0]);
-    const [a, b] = await Promise.all([onWorker.prepare(ITEMS, now), inline.prepare(ITEMS, now)]);
+    const request = JSON.stringify({ events: ITEMS });
+    const [a, b] = await Promise.all([onWorker.prepare(request, now), inline.prepare(request, now)]);
     expect(a.map(comparable)).toEqual(b.map(comparable));
     expect(a.map((o) => ('error' in o ? o.error.field : 'sealed'))).toEqual([
       'sealed',
@@ -105,11 +105,48 @@ describe('batch preparation', () => {
     expect(body.occurred_at).toBe(now.toISOString());
   });
 
-  it('prepares on the event loop what structured clone cannot copy to a worker', async () => {
+  it('reads a body nested deeper than structured clone copies on the worker', async () => {
     const onWorker = preparer(1);
-    const items = [sampleEvent({ id: 'evt_ok' }), sampleEvent({ metadata: { deep: deeplyNested(5000) } })];
-    const outcomes = await onWorker.prepare(items, new Date());
+    const deep = `${JSON.stringify(sampleEvent()).slice(0, -1)},"metadata":{"deep":${deeplyNestedJson(5000)}}}`;
+    const body = `{"events":[${JSON.stringify(sampleEvent({ id: 'evt_ok' }))},${deep}]}`;
+    const outcomes = await onWorker.prepare(body, new Date());
     expect('sealed' in outcomes[0]!).toBe(true);
     expect(outcomes[1]).toMatchObject({ error: { code: 'TK_ERR_VALIDATION', field: 'events.1.metadata' } });
+  });
+
+  /** The problem prepare() throws for a body, as plain data. */
+  async function refusal(p: BatchPreparer, body: string | undefined): Promise<unknown> {
+    const error = await p.prepare(body, new Date()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!isTrailkeepError(error)) throw new Error(`expected a refusal of ${body}, got ${String(error)}`);
+    return { code: error.code, message: error.message, field: error.field };
+  }
+
+  it.each([
+    ['no body', undefined, 'TK_ERR_VALIDATION', undefined],
+    ['an empty body', '', 'TK_ERR_MALFORMED_JSON', undefined],
+    ['malformed JSON', '{"events": [', 'TK_ERR_MALFORMED_JSON', undefined],
+    ['a __proto__ member', '{"events": [{}], "__proto__": {"admin": true}}', 'TK_ERR_MALFORMED_JSON', undefined],
+    [
+      'a constructor.prototype member',
+      '{"events": [{"constructor": {"prototype": {}}}]}',
+      'TK_ERR_MALFORMED_JSON',
+      undefined,
+    ],
+    ['a JSON array at the top', '[]', 'TK_ERR_VALIDATION', undefined],
+    ['no events', '{"events": []}', 'TK_ERR_VALIDATION', 'events'],
+    [
+      '1001 events',
+      JSON.stringify({ events: Array.from({ length: 1001 }, () => ({})) }),
+      'TK_ERR_VALIDATION',
+      'events',
+    ],
+    ['an unknown top-level field', '{"events": [{}], "sync": true}', 'TK_ERR_VALIDATION', 'sync'],
+  ])('refuses %s on the worker as on the event loop', async (_name, body, code, field) => {
+    const [a, b] = await Promise.all([refusal(preparer(1), body), refusal(preparer(0), body)]);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ code, field });
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Where batch items are prepared (batch-items.ts): on worker threads when the server has them,
- * else on the event loop. Validating, mapping and sealing is about a third of a batch's CPU on the
- * event loop (JCS, salted commitments, hashes, geo-IP); moved to a worker it runs beside the
- * storage commits and HTTP work that must stay on the loop. Single events stay on the loop: a
- * worker round trip would cost them more than it saves.
+ * Where batch bodies are read (batch-body.ts) and their items prepared (batch-items.ts): on worker
+ * threads when the server has them, else on the event loop. Reading, validating, mapping and
+ * sealing is about a third of a batch's CPU on the event loop (JSON, JCS, salted commitments,
+ * hashes, geo-IP); moved to a worker it runs beside the storage commits and HTTP work that must
+ * stay on the loop. Single events stay on the loop: a worker round trip would cost them more than
+ * it saves.
  *
  * The worker file exists only in the build (dist); code run from its TypeScript sources prepares
  * on the event loop unless given the built file.
@@ -13,14 +14,18 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import { createWorkerPool, type WorkerPool } from '../../ingest/worker-pool.js';
+import { readBatchBody, refusalError, type BodyRefusal } from './batch-body.js';
 import { prepareBatchItems, type BatchItemOutcome } from './batch-items.js';
 import { decodeOutcomes, type EncodedOutcome } from './batch-outcome-codec.js';
 
 export interface BatchTask {
-  items: readonly unknown[];
+  /** The request body as text (batch-body.ts); undefined when the request had none. */
+  body: string | undefined;
   /** ms since the epoch: the received time of the request, the default `timestamp`. */
   now: number;
 }
+
+export type BatchTaskAnswer = { outcomes: EncodedOutcome[] } | { refused: BodyRefusal };
 
 export interface BatchWorkerData {
   geoDatabase: string | undefined;
@@ -30,7 +35,8 @@ export interface BatchWorkerData {
 export interface BatchPreparer {
   /** Worker threads in use (0: the event loop prepares). */
   readonly threads: number;
-  prepare(items: readonly unknown[], now: Date): Promise<BatchItemOutcome[]>;
+  /** Reads a batch body and prepares its items; throws the problem of a body that is not a batch. */
+  prepare(body: string | undefined, now: Date): Promise<BatchItemOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -54,20 +60,23 @@ export function createBatchPreparer(options: {
         ? BUILT_BATCH_WORKER
         : null
       : options.workerFile;
-  const pool: WorkerPool<BatchTask, EncodedOutcome[]> | undefined =
+  const pool: WorkerPool<BatchTask, BatchTaskAnswer> | undefined =
     file === null || options.threads <= 0
       ? undefined
       : createWorkerPool({ file, size: options.threads, workerData: options.worker });
   return {
     threads: pool?.size ?? 0,
-    async prepare(items, now) {
+    async prepare(body, now) {
       if (pool !== undefined) {
-        // Whatever a worker cannot do (items structured clone cannot copy, a worker that died) the
-        // event loop does: the answer is the same, only later.
-        const prepared = await pool.run({ items, now: now.getTime() }).catch(() => undefined);
-        if (prepared !== undefined) return decodeOutcomes(prepared);
+        // Whatever a worker cannot do (an answer structured clone cannot copy, a worker that died)
+        // the event loop does: the answer is the same, only later.
+        const answer = await pool.run({ body, now: now.getTime() }).catch(() => undefined);
+        if (answer !== undefined) {
+          if ('refused' in answer) throw refusalError(answer.refused);
+          return decodeOutcomes(answer.outcomes);
+        }
       }
-      return prepareBatchItems(items, now, await options.ingest.sealer());
+      return prepareBatchItems(readBatchBody(body), now, await options.ingest.sealer());
     },
     close: async () => pool?.close(),
   };

@@ -95,6 +95,7 @@ export const BatchInputSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type BatchInput = Static<typeof BatchInputSchema>;
 
 // A tenant id that cannot exist is refused by its pattern before any lookup (PostgreSQL text
 // cannot hold the NUL that `tenant_id=%00` carries).
