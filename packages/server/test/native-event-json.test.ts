@@ -1,7 +1,7 @@
 /**
- * A batch writes each created event's answer as text (native-event-json.ts). It must be the very
- * JSON the object path writes for the same stored event, and read back as the event reopened from
- * what the database keeps.
+ * A batch writes each created event's answer as text (native-event-json.ts). It must parse as the
+ * JSON the object path writes for the same stored event, and be byte for byte what the event
+ * reopened from what the database keeps answers.
  */
 import { DEFAULT_PERSONAL_POINTERS, ZERO_HASH_HEX } from '@trailkeep/tlog';
 import { describe, expect, it } from 'vitest';
@@ -46,18 +46,39 @@ describe('native event JSON of a batch answer', () => {
     };
     const plan = planAppend(head, new Map(), sealed, now);
     expect(plan.rows).toHaveLength(INPUTS.length);
+    const texts = sealed.map((s) => nativeEventText(s.clearBody, s, s.commitments));
     plan.rows.forEach((stored, i) => {
-      const text = committedEventJson(nativeEventText(sealed[i]!.clearBody), { ...stored, clearBody: undefined });
-      expect(text).toBe(JSON.stringify(toNativeEvent(toAuditEvent(stored))));
+      const text = committedEventJson(texts[i]!, { ...stored, clearBody: undefined });
+      expect(JSON.parse(text)).toEqual(toNativeEvent(toAuditEvent(stored)));
       const reopened = toNativeEvent(toAuditEvent({ ...stored, clearBody: undefined }));
-      expect(JSON.parse(text)).toEqual(reopened);
+      expect(text).toBe(JSON.stringify(reopened));
     });
-    const first = JSON.parse(committedEventJson(nativeEventText(sealed[0]!.clearBody), plan.rows[0]!)) as Record<
-      string,
-      unknown
-    >;
+    // Every personal field was sealed, and every one is in the answer in clear.
+    expect(Object.keys(sealed[0]!.commitments).sort()).toEqual(['/actor/email', '/actor/name', '/context/ip', '/context/user_agent']);
+    expect(texts[0]!.open).not.toContain('_sd');
+    const first = JSON.parse(committedEventJson(texts[0]!, plan.rows[0]!)) as Record<string, unknown>;
     expect(first).toMatchObject({ sequence: 8, sequence_number: 8, prev_hash: 'ab'.repeat(32), tenant_id: 'acme' });
     expect(first.resource).toEqual({ type: 'document', id: 'doc_1', name: 'Plan' });
     expect(first.prev_hash).not.toBe(ZERO_HASH_HEX);
+  });
+
+  it('parses as the object path where JavaScript orders member names otherwise than JCS', async () => {
+    const seal = draftSealer(undefined, DEFAULT_PERSONAL_POINTERS);
+    const now = new Date('2026-12-02T08:00:00.000Z');
+    // Integer-like names come first in JavaScript ("9" before "10", both before "-a"); JCS sorts "-a" < "10" < "9".
+    const input = sampleEvent({ metadata: { '-a': 1, '10': 2, '9': { z: 1, a: [] } }, actor: { id: 'u', name: 'N' } });
+    const s = seal(toEventDraft(input as unknown as EventInput, now));
+    const head = {
+      tenantId: 'acme',
+      origin: 'localhost/t/acme',
+      size: 0,
+      headHash: ZERO_HASH_HEX,
+      lastReceivedAt: null,
+    };
+    const [stored] = planAppend(head, new Map(), [s], now).rows;
+    const text = committedEventJson(nativeEventText(s.clearBody, s, s.commitments), stored!);
+    expect(JSON.parse(text)).toEqual(toNativeEvent(toAuditEvent(stored!)));
+    expect(JSON.parse(text)).toEqual(toNativeEvent(toAuditEvent({ ...stored!, clearBody: undefined })));
+    expect(JSON.parse(text)).toMatchObject({ actor: { id: 'u', name: 'N' } });
   });
 });

@@ -88,23 +88,27 @@ export function isCommitment(value: unknown): value is Commitment {
 
 /**
  * Replaces each present personal field of a copy of `body` with its commitment.
- * Returns the sealed body and the disclosures (clear values + salts) kept beside it.
+ * Returns the sealed body, the disclosures (clear values + salts) kept beside it, and each
+ * commitment's digest by pointer (the `_sd` it put there).
  */
 export function sealBody(
   body: JsonObject,
   pointers: readonly string[],
   newSalt: () => string = randomSalt,
-): { sealed: JsonObject; disclosures: Disclosures } {
+): { sealed: JsonObject; disclosures: Disclosures; commitments: Record<string, string> } {
   const disclosures: Disclosures = {};
+  const commitments: Record<string, string> = {};
   let sealed = body;
   for (const pointer of pointers) {
     const value = getAtPointer(body, pointer);
     if (value === undefined) continue;
     const salt = newSalt();
-    sealed = withValueAt(sealed, pointer, { _sd: commitment(salt, pointer, value) });
+    const digest = commitment(salt, pointer, value);
+    sealed = withValueAt(sealed, pointer, { _sd: digest });
     disclosures[pointer] = { salt, value };
+    commitments[pointer] = digest;
   }
-  return { sealed, disclosures };
+  return { sealed, disclosures, commitments };
 }
 
 /** A copy of `root` with the value at an existing pointer replaced; only the objects on the path are copied. */

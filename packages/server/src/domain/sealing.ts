@@ -52,12 +52,18 @@ export function searchText(body: EventBody): string {
   return parts.join(' ').slice(0, SEARCH_TEXT_LIMIT);
 }
 
+/**
+ * A sealed event as sealing hands it over: with what only the request that carried it needs for its
+ * answer, its clear body and the digest of each commitment in the sealed body (by pointer).
+ */
+export type FreshlySealedEvent = SealedEvent & { clearBody: EventBody; commitments: Record<string, string> };
+
 /** Seals personal fields as salted commitments and hashes the sealed body. */
 export function sealEvent(
   draft: EventDraft,
   personalPointers: readonly string[] = DEFAULT_PERSONAL_POINTERS,
-): SealedEvent & { clearBody: EventBody } {
-  const { sealed, disclosures } = sealBody(draft.body as unknown as JsonObject, personalPointers);
+): FreshlySealedEvent {
+  const { sealed, disclosures, commitments } = sealBody(draft.body as unknown as JsonObject, personalPointers);
   const sealedBody = canonicalJson(sealed);
   return {
     id: draft.body.id,
@@ -69,5 +75,6 @@ export function sealEvent(
     indexed: indexedFields(draft.body),
     searchText: searchText(draft.body),
     clearBody: draft.body,
+    commitments,
   };
 }

@@ -2,11 +2,11 @@
 import { DEFAULT_PERSONAL_POINTERS } from '@trailkeep/tlog';
 import type { EventBody, SealedEvent } from '../domain/event.js';
 import type { AppendResult } from '../domain/log-append.js';
-import { sealEvent, type EventDraft } from '../domain/sealing.js';
+import { sealEvent, type EventDraft, type FreshlySealedEvent } from '../domain/sealing.js';
 import type { Sequencer } from './sequencer.js';
 import type { Enricher } from './enrichment/enricher.js';
 
-export type DraftSealer = (draft: EventDraft) => SealedEvent & { clearBody: EventBody };
+export type DraftSealer = (draft: EventDraft) => FreshlySealedEvent;
 
 export interface IngestService {
   /** Appends drafts to a tenant's log; resolves once they are durable, one result per draft. */

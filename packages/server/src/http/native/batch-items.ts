@@ -36,8 +36,8 @@ function prepareItem(item: unknown, index: number, now: Date, seal: DraftSealer)
     return { error: { code: 'TK_ERR_VALIDATION', message: errorDetail(first, field), field } };
   }
   try {
-    const { clearBody, ...sealed } = seal(toEventDraft(item, now));
-    return { sealed, text: nativeEventText(clearBody) };
+    const { clearBody, commitments, ...sealed } = seal(toEventDraft(item, now));
+    return { sealed, text: nativeEventText(clearBody, sealed, commitments) };
   } catch (error) {
     if (isTrailkeepError(error)) return failure(error, index);
     // Anything else is a bug: it fails only its own item, so the valid items are stored all the same.
