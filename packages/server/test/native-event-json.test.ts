@@ -54,7 +54,12 @@ describe('native event JSON of a batch answer', () => {
       expect(text).toBe(JSON.stringify(reopened));
     });
     // Every personal field was sealed, and every one is in the answer in clear.
-    expect(Object.keys(sealed[0]!.commitments).sort()).toEqual(['/actor/email', '/actor/name', '/context/ip', '/context/user_agent']);
+    expect(Object.keys(sealed[0]!.commitments).sort()).toEqual([
+      '/actor/email',
+      '/actor/name',
+      '/context/ip',
+      '/context/user_agent',
+    ]);
     expect(texts[0]!.open).not.toContain('_sd');
     const first = JSON.parse(committedEventJson(texts[0]!, plan.rows[0]!)) as Record<string, unknown>;
     expect(first).toMatchObject({ sequence: 8, sequence_number: 8, prev_hash: 'ab'.repeat(32), tenant_id: 'acme' });

@@ -1,6 +1,6 @@
 /** The ingest pipeline after validation: enrich and seal each draft, then hand the batch to the sequencer. */
 import { DEFAULT_PERSONAL_POINTERS } from '@trailkeep/tlog';
-import type { EventBody, SealedEvent } from '../domain/event.js';
+import type { SealedEvent } from '../domain/event.js';
 import type { AppendResult } from '../domain/log-append.js';
 import { sealEvent, type EventDraft, type FreshlySealedEvent } from '../domain/sealing.js';
 import type { Sequencer } from './sequencer.js';

@@ -28,19 +28,21 @@ export function toEventDraft(input: EventInput, now: Date): EventDraft {
       field: 'context.ip',
     });
   }
+  // Members in JCS order (as in every object Trailkeep builds for a body): sealing then copies
+  // only the client's own objects into canonical order, not these.
   const body = defined<EventBody>({
-    id: input.id ?? uuidv7(),
-    occurred_at: input.timestamp ?? now.toISOString(),
     action: input.action,
+    actor: defined({ email: actor.email, id: actor.id, name: actor.name, type: actor.type ?? 'user' }),
     category: input.category,
+    context: input.context,
+    error_message: input.error_message,
+    id: input.id ?? uuidv7(),
+    metadata: input.metadata as Record<string, unknown> | undefined,
+    occurred_at: input.timestamp ?? now.toISOString(),
     outcome: input.outcome ?? 'unknown',
     severity: input.severity,
     summary: input.summary,
-    actor: { ...actor, type: actor.type ?? 'user' },
     target: input.resource,
-    context: input.context,
-    metadata: input.metadata as Record<string, unknown> | undefined,
-    error_message: input.error_message,
   });
   return {
     body: checkEventBody(body, { occurredAt: 'timestamp' }),

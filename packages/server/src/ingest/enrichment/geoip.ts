@@ -40,7 +40,10 @@ export type GeoRecord = FlatRecord | GeoIp2Record;
 const nonEmpty = (text: string | undefined): string | undefined =>
   text === undefined || text === '' ? undefined : text;
 
-/** Copies only the defined values: the sealed body never carries `undefined`. */
+/**
+ * Copies only the defined values: the sealed body never carries `undefined`. Callers list members
+ * in JCS order, so sealing never copies a (cached, shared) answer to reorder it.
+ */
 function compact(geo: Geo): Geo {
   return Object.fromEntries(Object.entries(geo).filter(([, v]) => v !== undefined)) as Geo;
 }
@@ -59,24 +62,24 @@ export function toGeo(record: GeoRecord | null | undefined): Geo | undefined {
     const country = nonEmpty(record.country?.iso_code);
     const region = nonEmpty(record.subdivisions?.[0]?.iso_code);
     return compact({
+      city: nonEmpty(record.city?.names?.en),
+      country_code: country,
       lat: latitude,
       lon: longitude,
-      city: nonEmpty(record.city?.names?.en),
       region_code: region,
       subdivision_1_code: region !== undefined && country !== undefined ? `${country}-${region}` : region,
-      country_code: country,
     } as Geo);
   }
   const flat = record as FlatRecord;
   if (typeof flat.latitude !== 'number' || typeof flat.longitude !== 'number') return undefined;
   const state = nonEmpty(flat.state1);
   return compact({
+    city: nonEmpty(flat.city),
+    country_code: nonEmpty(flat.country_code),
     lat: flat.latitude,
     lon: flat.longitude,
-    city: nonEmpty(flat.city),
     region_code: state,
     subdivision_1_code: state,
-    country_code: nonEmpty(flat.country_code),
   } as Geo);
 }
 

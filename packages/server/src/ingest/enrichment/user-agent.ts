@@ -25,13 +25,14 @@ function parse(userAgent: string): UserAgentInfo | undefined {
     const product = PRODUCT.exec(userAgent);
     if (product && product[1] !== 'Mozilla') [name, version] = [product[1], product[2]];
   }
+  // Members in JCS order, so sealing never copies a cached answer to reorder it.
   const info: UserAgentInfo = {};
-  if (name !== undefined) info.name = name;
-  if (version !== undefined) info.version = version;
-  const osText = joined(os.name, os.version);
-  if (osText !== undefined) info.os = osText;
   const deviceText = joined(device.vendor, device.model) ?? device.type;
   if (deviceText !== undefined) info.device = deviceText;
+  if (name !== undefined) info.name = name;
+  const osText = joined(os.name, os.version);
+  if (osText !== undefined) info.os = osText;
+  if (version !== undefined) info.version = version;
   return Object.keys(info).length > 0 ? info : undefined;
 }
 
