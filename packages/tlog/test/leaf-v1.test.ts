@@ -49,7 +49,7 @@ function fixedSalts(): () => string {
 }
 
 describe('leaf format v1 worked example', () => {
-  const { sealed, disclosures } = sealBody(fx.event, DEFAULT_PERSONAL_POINTERS, fixedSalts());
+  const { sealed, disclosures, commitments } = sealBody(fx.event, DEFAULT_PERSONAL_POINTERS, fixedSalts());
 
   it('uses each fixed salt for its own pointer', () => {
     expect(Object.keys(disclosures).sort()).toEqual(Object.keys(fx.salts).sort());
@@ -61,6 +61,11 @@ describe('leaf format v1 worked example', () => {
   it.each(Object.entries(fx.expected.commitments))('commitment of %s', (pointer, expected) => {
     expect(commitment(fx.salts[pointer] as string, pointer, getAtPointer(fx.event, pointer))).toBe(expected);
     expect(getAtPointer(sealed, pointer)).toEqual({ _sd: expected });
+    expect(commitments[pointer]).toBe(expected);
+  });
+
+  it('names the commitments it made, and only those', () => {
+    expect(Object.keys(commitments).sort()).toEqual(Object.keys(fx.expected.commitments).sort());
   });
 
   it('sealed body JCS', () => {
