@@ -20,7 +20,8 @@ import type { LogHead, NewEventRow } from '../../domain/log-append.js';
 import { minuteSpans } from '../event-minutes.js';
 import type { TenantAppend } from '../port.js';
 import type { QueryResult } from 'pg';
-import { arrayLiteral, beginSql, dollarQuoted, unnestLiteral, type PgClient } from './pg-pool.js';
+import { copyFromStdinSql, copyText, queryWithCopy, type CopyValue } from './pg-copy.js';
+import { arrayLiteral, beginSql, unnestLiteral, type PgClient } from './pg-pool.js';
 import { EVENT_COLUMNS, encodeText, toLogHead, toStoredEvent, type EventRow, type HeadRow } from './pg-rows.js';
 import { toTsvectorLiteral } from './pg-search.js';
 
@@ -72,88 +73,48 @@ export async function beginAppend(client: PgClient, groups: readonly TenantAppen
   return { heads, existing };
 }
 
-/** Columns of an inserted event and their types, in the order of the INSERT. */
-const EVENT_INSERT_COLUMNS = [
-  ['tenant_id', 'text'],
-  ['seq', 'bigint'],
-  ['id', 'text'],
-  ['received_at', 'timestamptz'],
-  ['occurred_at', 'text'],
-  ['action', 'text'],
-  ['category', 'text'],
-  ['outcome', 'text'],
-  ['severity', 'text'],
-  ['actor_type', 'text'],
-  ['actor_id', 'text'],
-  ['target_type', 'text'],
-  ['target_id', 'text'],
-  ['session_id', 'text'],
-  ['request_id', 'text'],
-  ['ip', 'text'],
-  ['vm_id', 'text'],
-  ['request_digest', 'text'],
-  ['body_digest', 'text'],
-  ['sealed_body', 'text'],
-  ['disclosures', 'text'],
-  ['entry', 'text'],
-  ['leaf_hash', 'text'],
-  ['search', 'tsvector'],
-] as const;
-
-type InsertRecord = Record<(typeof EVENT_INSERT_COLUMNS)[number][0], string | number | null>;
-
 /**
- * The rows travel as one JSON array expanded by json_to_recordset: JSON.stringify and PostgreSQL's
- * JSON parser are several times cheaper than pg's per-element escaping of 24 array parameters. The
- * array is dollar-quoted into the statement, so it rides in the same simple query as the rest.
- */
-const insertEventsSql = (rowsJson: string): string => `
-  INSERT INTO events (${EVENT_INSERT_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT ${EVENT_INSERT_COLUMNS.map(([name]) => `r.${name}`).join(', ')}
-    FROM json_to_recordset(${dollarQuoted(rowsJson)}::json) AS r (${EVENT_INSERT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
-
-/**
- * JSON strings may carry lone surrogates, which PostgreSQL's JSON parser refuses (and UTF-8 cannot
- * encode): free-text index values are made well-formed, as a text parameter's encoding would do.
+ * JSON strings may carry lone surrogates, which UTF-8 cannot encode: free-text index values are
+ * made well-formed, as a text parameter's encoding would do. (The sealed body and disclosures are
+ * JSON text, whose serializer escapes them.)
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const indexText = (value: string | null): string | null =>
   value === null ? null : encodeText(value).replace(LONE_SURROGATE, '\uFFFD');
 
-function toInsertRecord(r: NewEventRow): InsertRecord {
-  const x = r.indexed;
-  return {
-    tenant_id: r.tenantId,
-    seq: r.sequence,
-    id: r.id,
-    received_at: r.receivedAt,
-    occurred_at: x.occurredAt,
-    action: x.action,
-    category: indexText(x.category),
-    outcome: x.outcome,
-    severity: x.severity,
-    actor_type: indexText(x.actorType),
-    actor_id: indexText(x.actorId),
-    target_type: indexText(x.targetType),
-    target_id: indexText(x.targetId),
-    session_id: indexText(x.sessionId),
-    request_id: indexText(x.requestId),
-    ip: x.ip,
-    vm_id: indexText(x.vmId),
-    request_digest: r.requestDigest,
-    body_digest: r.bodyDigest,
-    sealed_body: r.sealedBody,
-    disclosures: JSON.stringify(r.disclosures),
-    entry: r.entry,
-    leaf_hash: r.leafHash,
-    search: toTsvectorLiteral(r.searchText),
-  };
-}
+/** The columns an append writes, in COPY order, and how each is read off a planned row. */
+const EVENT_WRITE_COLUMNS: ReadonlyArray<readonly [string, (r: NewEventRow) => CopyValue]> = [
+  ['tenant_id', (r) => r.tenantId],
+  ['seq', (r) => r.sequence],
+  ['id', (r) => r.id],
+  ['received_at', (r) => r.receivedAt],
+  ['occurred_at', (r) => r.indexed.occurredAt],
+  ['action', (r) => r.indexed.action],
+  ['category', (r) => indexText(r.indexed.category)],
+  ['outcome', (r) => r.indexed.outcome],
+  ['severity', (r) => r.indexed.severity],
+  ['actor_type', (r) => indexText(r.indexed.actorType)],
+  ['actor_id', (r) => indexText(r.indexed.actorId)],
+  ['target_type', (r) => indexText(r.indexed.targetType)],
+  ['target_id', (r) => indexText(r.indexed.targetId)],
+  ['session_id', (r) => indexText(r.indexed.sessionId)],
+  ['request_id', (r) => indexText(r.indexed.requestId)],
+  ['ip', (r) => r.indexed.ip],
+  ['vm_id', (r) => indexText(r.indexed.vmId)],
+  ['request_digest', (r) => r.requestDigest],
+  ['body_digest', (r) => r.bodyDigest],
+  ['sealed_body', (r) => r.sealedBody],
+  ['disclosures', (r) => JSON.stringify(r.disclosures)],
+  ['entry', (r) => r.entry],
+  ['leaf_hash', (r) => r.leafHash],
+  ['search', (r) => toTsvectorLiteral(r.searchText)],
+];
+const EVENT_WRITE_NAMES = EVENT_WRITE_COLUMNS.map(([name]) => name);
 
 /**
- * The second and last round trip of an append: inserts the rows (one statement), widens each
- * (tenant, minute) they fall in, moves the heads of the tenants that received rows (the head locks
- * serialize all three), and commits.
+ * The second and last round trip of an append, one simple query: copies the rows in (pg-copy.ts),
+ * widens each (tenant, minute) they fall in, moves the heads of the tenants that received rows (the
+ * head locks serialize all three), and commits.
  */
 export async function finishAppend(
   client: PgClient,
@@ -161,7 +122,7 @@ export async function finishAppend(
   heads: readonly LogHead[],
 ): Promise<void> {
   const statements: string[] = [];
-  if (rows.length > 0) statements.push(insertEventsSql(JSON.stringify(rows.map(toInsertRecord))));
+  if (rows.length > 0) statements.push(copyFromStdinSql('events', EVENT_WRITE_NAMES));
   const spans = minuteSpans(rows);
   if (spans.length > 0) {
     const unnested = unnestLiteral(
@@ -188,5 +149,7 @@ export async function finishAppend(
       WHERE h.tenant_id = u.tenant_id`);
   }
   statements.push('COMMIT');
-  await client.query(statements.join(';\n'));
+  const sql = statements.join(';\n');
+  if (rows.length === 0) await client.query(sql);
+  else await queryWithCopy(client, sql, copyText(rows.map((r) => EVENT_WRITE_COLUMNS.map(([, read]) => read(r)))));
 }

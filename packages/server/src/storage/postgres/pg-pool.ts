@@ -3,7 +3,6 @@
  * the SQL literals of statements sent together in one round trip. Errors leave these helpers
  * already translated (pg-errors.ts), so pg types stay in this folder.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { translateConnectError, translatePgError, isConnectionLost } from './pg-errors.js';
 
@@ -120,17 +119,6 @@ export function literal(value: string | number | null): string {
     return String(value);
   }
   return pg.escapeLiteral(value);
-}
-
-/**
- * A long string written into SQL text as it is, between dollar quotes (no escaping to do, whatever
- * standard_conforming_strings says): the tag is random and absent from the text.
- */
-export function dollarQuoted(text: string): string {
-  let tag: string;
-  do tag = `$tk${randomBytes(6).toString('hex')}$`;
-  while (text.includes(tag));
-  return `${tag}${text}${tag}`;
 }
 
 /** An SQL array literal of `type` (`text`, `bigint`, …). */
