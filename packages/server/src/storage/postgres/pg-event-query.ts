@@ -96,6 +96,7 @@ function seqAfter(b: Builder, query: EventQuery, alias = 'e'): void {
   }
 }
 
+/** Filters an index of their own answers (B-trees on (tenant_id, column, seq), the GIN index for text). */
 const SELECTIVE_FILTERS = [
   'action',
   'actionPrefix',
@@ -108,24 +109,26 @@ const SELECTIVE_FILTERS = [
   'text',
 ] as const satisfies readonly (keyof EventFilters)[];
 
-/** Rows walked in sequence order from the bound event_minutes gives before the exact plan takes over. */
+/** Sequences of the span a range without a selective filter walks before the exact plan takes over. */
 export const ANCHORED_WALK_ROWS = 2000;
 
 /**
- * `SELECT … AS s`: a sequence no match of the range passes (storage/event-minutes.ts), or NULL
- * when no event falls in its minutes. least/greatest skip NULL: with no minutes the cursor's limit
- * is the bound, and the walk below it finds nothing in the range.
+ * `SELECT … AS s, … AS far`: the sequences event_minutes gives for the range's minutes
+ * (storage/event-minutes.ts). Every match lies between them: `s` is where a page starts (the
+ * newest match descending, the oldest ascending, narrowed by the cursor and a sequence range) and
+ * `far` the other end of the span. Both are NULL when no event falls in the minutes (least and
+ * greatest skip NULL, so `s` is then the cursor's limit, and nothing lies between it and NULL).
  */
-function minuteBound(b: Builder, query: EventQuery): string {
+function minuteSpan(b: Builder, query: EventQuery): string {
   const where = [`m.tenant_id = ${b.param(query.tenantId)}`];
   for (const [op, minute] of minuteConditions(query.filters.occurredAt ?? {})) {
     where.push(`m.minute ${op} ${b.param(minute)}`);
   }
   const asc = query.order === 'asc';
-  const bucket = asc ? 'min(m.min_seq)' : 'max(m.max_seq)';
+  const [start, far] = asc ? ['min(m.min_seq)', 'max(m.max_seq)'] : ['max(m.max_seq)', 'min(m.min_seq)'];
   const limits = sequenceLimits(query).map((n) => b.param(n));
-  const bound = limits.length === 0 ? bucket : `${asc ? 'greatest' : 'least'}(${bucket}, ${limits.join(', ')})`;
-  return `SELECT ${bound} AS s FROM event_minutes m WHERE ${where.join(' AND ')}`;
+  const bound = limits.length === 0 ? start : `${asc ? 'greatest' : 'least'}(${start}, ${limits.join(', ')})`;
+  return `SELECT ${bound} AS s, ${far} AS far FROM event_minutes m WHERE ${where.join(' AND ')}`;
 }
 
 /**
@@ -133,15 +136,17 @@ function minuteBound(b: Builder, query: EventQuery): string {
  * sequence order finds `limit` matches after a few thousand rows, but in an audit log time follows
  * sequence, so a range in the past is only reached after walking every newer row (a day a month
  * ago: 600,000 rows, ~1 s at 1,000,000 events). Such a query first walks the newest
- * RECENT_WALK_ROWS rows (a range that includes recent events is answered there); then the
- * ANCHORED_WALK_ROWS sequences below the bound event_minutes gives for the range's minutes (times
- * follow arrival, so the matches are usually there), unless a filter has an index of its own; if
- * those find too few, the exact plan picks the range's sequences from the (tenant_id, occurred_at)
- * INCLUDE (seq) index or whatever index the other filters offer (`seq + 0` keeps the planner off
- * the sequence-order walk), keeps the `limit` first, and only then reads those rows. (Anchoring the
- * walk at the range's exact newest match, found by scanning the range in the same statement as
- * SQLite's third plan does, made PostgreSQL's one-day ranges 15× slower at 1,000,000 events:
- * measured, and left out.)
+ * RECENT_WALK_ROWS rows (a range that includes recent events is answered there). Then it walks
+ * from the start of the span event_minutes gives for the range's minutes (times follow arrival, so
+ * the matches are usually there). A filter with an index of its own walks that index over the
+ * whole span, which is exact: an actor's day reads the actor's entries of that day, not all of the
+ * actor's (71,000 for the busiest actor at 1,000,000 events: 25 → 2 ms). Other filters walk at
+ * most ANCHORED_WALK_ROWS sequences of the span; if those find too few, the exact plan picks the
+ * range's sequences from the (tenant_id, occurred_at) INCLUDE (seq) index (`seq + 0` keeps the
+ * planner off the sequence-order walk), keeps the `limit` first, and only then reads those rows.
+ * (Anchoring the walk at the range's exact newest match, found by scanning the range in the same
+ * statement as SQLite's third plan does, made PostgreSQL's one-day ranges 15× slower at 1,000,000
+ * events: measured, and left out.)
  */
 function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   const walk = new Builder();
@@ -152,30 +157,34 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   addFilters(walk, query.tenantId, query.filters);
   const first = `SELECT ${EVENT_COLUMNS} FROM (${recent}) e WHERE ${walk.where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ${walk.param(query.limit)}`;
 
-  const anchored = new Builder();
-  const bound = minuteBound(anchored, query);
-  addFilters(anchored, query.tenantId, query.filters);
-  seqAfter(anchored, query);
-  // The bound as scalar subqueries: PostgreSQL evaluates them once, first, and scans the sequence
-  // index between the two values. Joined to the bound instead, it walked the sequence index from the
+  const selective = SELECTIVE_FILTERS.some((k) => query.filters[k] !== undefined);
+  const spanned = new Builder();
+  const span = minuteSpan(spanned, query);
+  addFilters(spanned, query.tenantId, query.filters);
+  seqAfter(spanned, query);
+  // The span's ends as scalar subqueries: PostgreSQL evaluates them once, first, and scans an index
+  // between the two values. Joined to the span instead, it walked the sequence index from the
   // newest row and tested each against it (a day a month back: ~0.7 s at 1,000,000 events).
-  const walkRows = anchored.param(ANCHORED_WALK_ROWS);
-  const between =
-    query.order === 'asc'
-      ? `e.seq BETWEEN (SELECT s FROM a) AND (SELECT s FROM a) + ${walkRows}`
-      : `e.seq BETWEEN (SELECT s FROM a) - ${walkRows} AND (SELECT s FROM a)`;
-  const fromBound = `WITH a AS MATERIALIZED (${bound}) SELECT ${EVENT_COLUMNS} FROM events e WHERE ${anchored.where.join(' AND ')} AND ${between} ORDER BY e.seq ${direction} LIMIT ${anchored.param(query.limit)}`;
+  const [s, far] = ['(SELECT s FROM a)', '(SELECT far FROM a)'];
+  const walkRows = selective ? undefined : spanned.param(ANCHORED_WALK_ROWS);
+  const asc = query.order === 'asc';
+  const end =
+    walkRows === undefined ? far : `${asc ? 'least' : 'greatest'}(${far}, ${s} ${asc ? '+' : '-'} ${walkRows})`;
+  const between = asc ? `e.seq BETWEEN ${s} AND ${end}` : `e.seq BETWEEN ${end} AND ${s}`;
+  const fromSpan = `WITH a AS MATERIALIZED (${span}) SELECT ${EVENT_COLUMNS} FROM events e WHERE ${spanned.where.join(' AND ')} AND ${between} ORDER BY e.seq ${direction} LIMIT ${spanned.param(query.limit)}`;
+  const plans = [
+    { text: first, values: walk.values },
+    { text: fromSpan, values: spanned.values },
+  ];
+  if (selective) return plans;
 
   const exact = new Builder();
   addFilters(exact, query.tenantId, query.filters);
   seqAfter(exact, query);
   const tenant = exact.param(query.tenantId);
   const picked = `SELECT e.seq FROM events e WHERE ${exact.where.join(' AND ')} ORDER BY e.seq + 0 ${direction} LIMIT ${exact.param(query.limit)}`;
-  // A filter with an index of its own finds its few matches there faster than any walk.
-  const selective = SELECTIVE_FILTERS.some((k) => query.filters[k] !== undefined);
   return [
-    { text: first, values: walk.values },
-    ...(selective ? [] : [{ text: fromBound, values: anchored.values }]),
+    ...plans,
     {
       text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = ${tenant} AND e.seq IN (${picked}) ORDER BY e.seq ${direction}`,
       values: exact.values,
