@@ -110,7 +110,7 @@ const SELECTIVE_FILTERS = [
 ] as const satisfies readonly (keyof EventFilters)[];
 
 /** Sequences of the span a range without a selective filter walks before the exact plan takes over. */
-export const ANCHORED_WALK_ROWS = 2000;
+const SPAN_WALK_ROWS = 2000;
 
 /**
  * `SELECT … AS s, … AS far`: the sequences event_minutes gives for the range's minutes
@@ -141,7 +141,7 @@ function minuteSpan(b: Builder, query: EventQuery): string {
  * the matches are usually there). A filter with an index of its own walks that index over the
  * whole span, which is exact: an actor's day reads the actor's entries of that day, not all of the
  * actor's (71,000 for the busiest actor at 1,000,000 events: 25 → 2 ms). Other filters walk at
- * most ANCHORED_WALK_ROWS sequences of the span; if those find too few, the exact plan picks the
+ * most SPAN_WALK_ROWS sequences of the span; if those find too few, the exact plan picks the
  * range's sequences from the (tenant_id, occurred_at) INCLUDE (seq) index (`seq + 0` keeps the
  * planner off the sequence-order walk), keeps the `limit` first, and only then reads those rows.
  * (Anchoring the walk at the range's exact newest match, found by scanning the range in the same
@@ -166,10 +166,10 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   // between the two values. Joined to the span instead, it walked the sequence index from the
   // newest row and tested each against it (a day a month back: ~0.7 s at 1,000,000 events).
   const [s, far] = ['(SELECT s FROM a)', '(SELECT far FROM a)'];
-  const walkRows = selective ? undefined : spanned.param(ANCHORED_WALK_ROWS);
   const asc = query.order === 'asc';
-  const end =
-    walkRows === undefined ? far : `${asc ? 'least' : 'greatest'}(${far}, ${s} ${asc ? '+' : '-'} ${walkRows})`;
+  const end = selective
+    ? far
+    : `${asc ? 'least' : 'greatest'}(${far}, ${s} ${asc ? '+' : '-'} ${spanned.param(SPAN_WALK_ROWS)})`;
   const between = asc ? `e.seq BETWEEN ${s} AND ${end}` : `e.seq BETWEEN ${end} AND ${s}`;
   const fromSpan = `WITH a AS MATERIALIZED (${span}) SELECT ${EVENT_COLUMNS} FROM events e WHERE ${spanned.where.join(' AND ')} AND ${between} ORDER BY e.seq ${direction} LIMIT ${spanned.param(query.limit)}`;
   const plans = [

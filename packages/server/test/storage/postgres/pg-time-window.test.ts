@@ -1,8 +1,8 @@
 /**
  * occurred_at ranges take a list of plans on PostgreSQL (the newest rows, a walk of the span
  * event_minutes gives, the exact plan): whichever of them fills the page, or the last, must give
- * exactly the range's matches, and each must be the one that answers for some page. event_minutes itself
- * must be what migration 6 computes from the stored events.
+ * exactly the range's matches, and each must be the one that answers for some page. event_minutes
+ * itself must be what migration 6 computes from the stored events.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
