@@ -2,12 +2,8 @@
 import type { EventFilters, EventQuery, Range } from '../../domain/query.js';
 import { minuteConditions, sequenceLimits } from '../event-minutes.js';
 import { EVENT_COLUMNS, encodeText } from './pg-rows.js';
+import type { SqlStatement } from './pg-prepared.js';
 import { toTsqueryLiteral } from './pg-search.js';
-
-export interface SqlStatement {
-  text: string;
-  values: unknown[];
-}
 
 /** Filter → column, and whether its values are free text stored with encodeText. */
 const EQUALITY_COLUMNS = {
@@ -43,13 +39,24 @@ class Builder {
     return `$${this.values.length}${cast}`;
   }
 
-  range<T>(column: string, range: Range<T> | undefined, cast = '', map: (v: T) => unknown = (v) => v): void {
+  /** Conditions `expression op value` of a range; `expression` is a column of `e` or one computed from it. */
+  range<T>(expression: string, range: Range<T> | undefined, cast = '', map: (v: T) => unknown = (v) => v): void {
     if (!range) return;
     for (const [key, op] of Object.entries(RANGE_OPERATORS)) {
       const value = range[key as keyof Range<T>];
-      if (value !== undefined) this.where.push(`e.${column} ${op} ${this.param(map(value), cast)}`);
+      if (value !== undefined) this.where.push(`${expression} ${op} ${this.param(map(value), cast)}`);
     }
   }
+}
+
+/**
+ * LIMIT written into the text, not bound: with `LIMIT $n` PostgreSQL costs a generic plan as if
+ * a tenth of the rows were wanted, and a prepared statement kept planning every run (category +
+ * severity at 1,000,000 events: 0.55 ms planning where the generic plan takes 0.02).
+ */
+function limitClause(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`${limit} is not a row limit`);
+  return `LIMIT ${limit}`;
 }
 
 /** Escapes LIKE wildcards so a prefix is matched literally (backslash is PostgreSQL's LIKE escape). */
@@ -67,8 +74,12 @@ function textCondition(b: Builder, column: string, op: string, value: string, fr
   return value.includes('\0') ? 'false' : `e.${column} ${op} ${b.param(value)}`;
 }
 
-/** Conditions on `events e` for a tenant's events matching the filters, full text included. */
-function addFilters(b: Builder, tenantId: string, filters: EventFilters): void {
+/**
+ * Conditions on `events e` for a tenant's events matching the filters, full text included.
+ * `occurredAt` is what the time range is tested on: a plan that must not be answered from the
+ * occurred_at index tests an expression of the column instead, which no index holds.
+ */
+function addFilters(b: Builder, tenantId: string, filters: EventFilters, occurredAt = 'e.occurred_at'): void {
   b.where.push(`e.tenant_id = ${b.param(tenantId)}`);
   for (const [key, [column, freeText]] of Object.entries(EQUALITY_COLUMNS)) {
     const value = filters[key as keyof typeof EQUALITY_COLUMNS];
@@ -77,14 +88,25 @@ function addFilters(b: Builder, tenantId: string, filters: EventFilters): void {
   if (filters.actionPrefix !== undefined) {
     b.where.push(textCondition(b, 'action', 'LIKE', likePrefix(filters.actionPrefix), false));
   }
-  b.range('occurred_at', filters.occurredAt);
-  b.range('received_at', filters.receivedAt, '::timestamptz', clampReceived);
-  b.range('seq', filters.sequence);
+  b.range(occurredAt, filters.occurredAt);
+  b.range('e.received_at', filters.receivedAt, '::timestamptz', clampReceived);
+  b.range('e.seq', filters.sequence);
   if (filters.text !== undefined) {
     const tsquery = toTsqueryLiteral(filters.text);
     if (tsquery === null) b.where.push('false');
     else if (tsquery !== undefined) b.where.push(`e.search @@ ${b.param(tsquery, '::tsquery')}`);
   }
+}
+
+/**
+ * Whether the best plan for these filters is the same for any values, so the statement may be
+ * prepared (pg-prepared.ts): walk an equality filter's index (or the sequence) in order until the
+ * page is full. Not so for full text (a rare word is best found in the GIN index, a common one by
+ * walking the newest rows) or an action prefix (only a known prefix becomes a range of the action
+ * index).
+ */
+function valueFreeFilters(filters: EventFilters): boolean {
+  return filters.text === undefined && filters.actionPrefix === undefined;
 }
 
 /** Rows a time-range query first walks in sequence order before it falls back to sorting the range. */
@@ -155,12 +177,15 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   const recent = `SELECT * FROM events w WHERE ${walk.where.join(' AND ')} ORDER BY w.seq ${direction} LIMIT ${RECENT_WALK_ROWS}`;
   walk.where.length = 0;
   addFilters(walk, query.tenantId, query.filters);
-  const first = `SELECT ${EVENT_COLUMNS} FROM (${recent}) e WHERE ${walk.where.join(' AND ')} ORDER BY e.seq ${direction} LIMIT ${walk.param(query.limit)}`;
+  const first = `SELECT ${EVENT_COLUMNS} FROM (${recent}) e WHERE ${walk.where.join(' AND ')} ORDER BY e.seq ${direction} ${limitClause(query.limit)}`;
 
   const selective = SELECTIVE_FILTERS.some((k) => query.filters[k] !== undefined);
   const spanned = new Builder();
   const span = minuteSpan(spanned, query);
-  addFilters(spanned, query.tenantId, query.filters);
+  // The span is walked in sequence order (or a selective filter's index over it): given the
+  // occurred_at index, PostgreSQL read the whole of a one-hour range (1,400 rows at 1,000,000
+  // events) and sorted it, 10 ms where the walk reads the 51 it keeps in 0.4 ms.
+  addFilters(spanned, query.tenantId, query.filters, "(e.occurred_at || '')");
   seqAfter(spanned, query);
   // The span's ends as scalar subqueries: PostgreSQL evaluates them once, first, and scans an index
   // between the two values. Joined to the span instead, it walked the sequence index from the
@@ -171,10 +196,12 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
     ? far
     : `${asc ? 'least' : 'greatest'}(${far}, ${s} ${asc ? '+' : '-'} ${spanned.param(SPAN_WALK_ROWS)})`;
   const between = asc ? `e.seq BETWEEN ${s} AND ${end}` : `e.seq BETWEEN ${end} AND ${s}`;
-  const fromSpan = `WITH a AS MATERIALIZED (${span}) SELECT ${EVENT_COLUMNS} FROM events e WHERE ${spanned.where.join(' AND ')} AND ${between} ORDER BY e.seq ${direction} LIMIT ${spanned.param(query.limit)}`;
-  const plans = [
-    { text: first, values: walk.values },
-    { text: fromSpan, values: spanned.values },
+  const fromSpan = `WITH a AS MATERIALIZED (${span}) SELECT ${EVENT_COLUMNS} FROM events e WHERE ${spanned.where.join(' AND ')} AND ${between} ORDER BY e.seq ${direction} ${limitClause(query.limit)}`;
+  // Neither walk's plan depends on the range: it only filters what the walk reads.
+  const prepared = valueFreeFilters(query.filters);
+  const plans: SqlStatement[] = [
+    { text: first, values: walk.values, prepared },
+    { text: fromSpan, values: spanned.values, prepared },
   ];
   if (selective) return plans;
 
@@ -182,7 +209,7 @@ function timeRangePlans(query: EventQuery, direction: string): SqlStatement[] {
   addFilters(exact, query.tenantId, query.filters);
   seqAfter(exact, query);
   const tenant = exact.param(query.tenantId);
-  const picked = `SELECT e.seq FROM events e WHERE ${exact.where.join(' AND ')} ORDER BY e.seq + 0 ${direction} LIMIT ${exact.param(query.limit)}`;
+  const picked = `SELECT e.seq FROM events e WHERE ${exact.where.join(' AND ')} ORDER BY e.seq + 0 ${direction} ${limitClause(query.limit)}`;
   return [
     ...plans,
     {
@@ -206,8 +233,15 @@ export function buildEventQueryPlans(query: EventQuery): SqlStatement[] {
   const offset = query.offset === undefined ? '' : ` OFFSET ${b.param(query.offset)}`;
   return [
     {
-      text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${b.where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${b.param(query.limit)}${offset}`,
+      text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${b.where.join(' AND ')} ORDER BY ${orderBy} ${limitClause(query.limit)}${offset}`,
       values: b.values,
+      // A time range decides by its width which index to walk; an offset makes PostgreSQL cost a
+      // generic plan as if a tenth of the rows were wanted, as a bound LIMIT does.
+      prepared:
+        valueFreeFilters(query.filters) &&
+        query.filters.occurredAt === undefined &&
+        query.filters.receivedAt === undefined &&
+        query.offset === undefined,
     },
   ];
 }

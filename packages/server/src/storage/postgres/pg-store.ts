@@ -14,6 +14,7 @@ import { beginAppend, finishAppend } from './pg-event-writer.js';
 import { applyPgMigrations, withSchemaLock } from './pg-migrate.js';
 import { ensureEventPartitions } from './pg-partitions.js';
 import { translatePgError } from './pg-errors.js';
+import { createStatementRunner, type SqlStatement } from './pg-prepared.js';
 import { createPool, inOwnTransaction, inTransaction, withClient, type PgClient, type PgPool } from './pg-pool.js';
 import { createPgTargetTypes } from './pg-target-types.js';
 import { createPgTree } from './pg-tree.js';
@@ -182,8 +183,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
   if (migration.partitionsDeferred) (options.onMaintenanceError ?? warnMaintenance)(migration.partitionsDeferred);
   const stopMaintenance = startMaintenance(pool, options, migration.partitionsDeferred !== undefined);
-  const query = <R extends object>(text: string, values: unknown[] = []): Promise<R[]> =>
-    withClient(pool, async (client) => (await client.query<R>(text, values)).rows);
+  const runStatement = createStatementRunner();
+  const run = <R extends object>(statement: SqlStatement): Promise<R[]> =>
+    withClient(pool, (client) => runStatement<R>(client, statement));
+  const query = <R extends object>(text: string, values: unknown[] = []): Promise<R[]> => run<R>({ text, values });
   const one = async <R extends object>(text: string, values: unknown[]): Promise<R | undefined> =>
     (await query<R>(text, values))[0];
 
@@ -199,10 +202,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return row && toLogHead(row);
     },
     getEventById: async (tenantId, id) => {
-      const row = await one<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.id = $2`, [
-        tenantId,
-        id,
-      ]);
+      const [row] = await run<EventRow>({
+        text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.tenant_id = $1 AND e.id = $2`,
+        values: [tenantId, id],
+        prepared: true,
+      });
       return row && toStoredEvent(row);
     },
     getEventsBySequence: async (tenantId, from, to) =>
@@ -215,7 +219,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     queryEvents: async (q) => {
       let rows: EventRow[] = [];
       for (const plan of buildEventQueryPlans(q)) {
-        rows = await query<EventRow>(plan.text, plan.values);
+        rows = await run<EventRow>(plan);
         if (rows.length >= q.limit) break;
       }
       return rows.map(toStoredEvent);
