@@ -1,7 +1,8 @@
 /**
  * The commitments of a sealed body read from its text, without JSON.parse: the verifier's shortcut
- * for bodies in the form the log writes them. JSON.parse builds every member of a body to find its
- * two or three commitments, which was the largest cost of verifying an event.
+ * for bodies in the form the log writes them, and with where they are, the server's for answers
+ * spliced from the stored text. JSON.parse builds every member of a body to find its two or three
+ * commitments, which was the largest cost of verifying an event.
  *
  * The form accepted is the structure of JCS as Trailkeep writes it (RFC 8785): no whitespace,
  * every object's members in strictly increasing order of their names, and names without escapes
@@ -19,6 +20,22 @@ import { formatPointer } from './json-pointer.js';
 export interface FoundCommitment {
   pointer: string;
   sd: string;
+  /** Where the commitment object `{"_sd":…}` is in the text: from `start` up to `end`. */
+  start: number;
+  end: number;
+}
+
+/** Where a value is in the text: from `start` up to `end`. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+/** A sealed body read from its text: its commitments in text order, and its top-level members. */
+export interface ScannedBody {
+  commitments: FoundCommitment[];
+  /** Each top-level member's value, by name. */
+  members: Map<string, TextSpan>;
 }
 
 const QUOTE = 0x22;
@@ -40,19 +57,37 @@ let at = 0;
 /** The member names from the top-level object down to the object being scanned. */
 const path: string[] = [];
 let found: FoundCommitment[] = [];
+let members = new Map<string, TextSpan>();
 /** Whether the last string scanned had an escape. */
 let escaped = false;
+/** Where the next backslash is once looked for (-1: not yet, Infinity: none left). */
+let nextBackslash = Infinity;
 
 /** The commitments of a sealed body in canonical form, or null (see the module comment). */
 export function scanCommitments(sealedBody: string): FoundCommitment[] | null {
+  return scanSealedBody(sealedBody)?.commitments ?? null;
+}
+
+/**
+ * A sealed body in canonical form with where its commitments and top-level members are, so a
+ * reader can splice the body's own text rather than parse and write it again; or null (see the
+ * module comment).
+ */
+export function scanSealedBody(sealedBody: string): ScannedBody | null {
   text = sealedBody;
   at = 0;
   path.length = 0;
   found = [];
+  members = new Map();
+  // No control character may stand as it is anywhere in the form read here (inside strings JSON
+  // escapes them, and there is no whitespace between tokens), so one test of the whole text lets
+  // strings without an escape be skipped with indexOf.
+  if (CONTROL.test(text)) return null;
+  nextBackslash = -1;
   try {
     if (text.charCodeAt(0) !== OPEN_BRACE) return null;
     scanObject(true);
-    return at === text.length ? found : null;
+    return at === text.length ? { commitments: found, members } : null;
   } catch (error) {
     // RangeError: nesting deeper than the stack; JSON.parse decides about such a body.
     if (error === NOT_CANONICAL || error instanceof RangeError) return null;
@@ -87,10 +122,22 @@ function isShortEscape(code: number): boolean {
 /** The characters a string may hold as they are: any from U+0020 but `"` and `\`. */
 // eslint-disable-next-line no-control-regex -- control characters are what a JSON string may not hold
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
+// eslint-disable-next-line no-control-regex -- the same characters, anywhere in the text
+const CONTROL = /[\u0000-\u001f]/;
 
 /** A string from its opening quote; sets `escaped`. */
 function scanString(): void {
   escaped = false;
+  if (nextBackslash < at) {
+    const next = text.indexOf('\\', at);
+    nextBackslash = next < 0 ? Infinity : next;
+  }
+  const close = text.indexOf('"', at + 1);
+  if (close < 0) throw NOT_CANONICAL;
+  if (close < nextBackslash) {
+    at = close + 1;
+    return;
+  }
   at++;
   for (;;) {
     PLAIN_RUN.lastIndex = at;
@@ -172,13 +219,16 @@ function scanArray(): void {
 
 /** An object from its `{`; records it if it is a tracked commitment below the top level. */
 function scanObject(tracked: boolean): void {
+  const start = at;
+  // Only the top-level object is scanned with an empty path: every object below it has a name on it.
+  const topLevel = tracked && path.length === 0;
   at++;
   if (text.charCodeAt(at) === CLOSE_BRACE) {
     at++;
     return;
   }
   let previous: string | null = null;
-  let members = 0;
+  let memberCount = 0;
   let sd: string | null = null;
   for (;;) {
     if (text.charCodeAt(at) !== QUOTE) throw NOT_CANONICAL;
@@ -188,12 +238,13 @@ function scanObject(tracked: boolean): void {
     const name = text.slice(nameStart, at - 1);
     if (previous !== null && !(name > previous)) throw NOT_CANONICAL;
     previous = name;
-    members++;
+    memberCount++;
     if (text.charCodeAt(at++) !== COLON) throw NOT_CANONICAL;
     const valueStart = at;
     if (tracked) path.push(name);
     scanValue(tracked);
     if (tracked) path.pop();
+    if (topLevel) members.set(name, { start: valueStart, end: at });
     if (name === '_sd' && text.charCodeAt(valueStart) === QUOTE) {
       if (escaped) throw NOT_CANONICAL; // the log writes hex digests; a caller parses anything else
       sd = text.slice(valueStart + 1, at - 1);
@@ -202,5 +253,7 @@ function scanObject(tracked: boolean): void {
     if (c === CLOSE_BRACE) break;
     if (c !== COMMA) throw NOT_CANONICAL;
   }
-  if (tracked && path.length > 0 && members === 1 && sd !== null) found.push({ pointer: formatPointer(path), sd });
+  if (tracked && path.length > 0 && memberCount === 1 && sd !== null) {
+    found.push({ pointer: formatPointer(path), sd, start, end: at });
+  }
 }

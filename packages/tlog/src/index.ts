@@ -1,5 +1,6 @@
 export * from './base64.js';
 export * from './checkpoint.js';
+export * from './commitment-scan.js';
 export * from './compact-range.js';
 export * from './evidence-bundle.js';
 export * from './hash.js';

@@ -4,7 +4,7 @@
  * other text, including every single-character change of canonical bodies.
  */
 import { describe, expect, it } from 'vitest';
-import { scanCommitments, type FoundCommitment } from '../src/commitment-scan.js';
+import { scanCommitments, scanSealedBody, type FoundCommitment } from '../src/commitment-scan.js';
 import {
   DEFAULT_PERSONAL_POINTERS,
   canonicalJson,
@@ -14,8 +14,10 @@ import {
   type JsonObject,
 } from '../src/index.js';
 
+type Commitment = Pick<FoundCommitment, 'pointer' | 'sd'>;
+
 /** What the verifier's exact path finds: the parsed body's commitments and their digests. */
-function exactCommitments(text: string): FoundCommitment[] | 'not JSON' {
+function exactCommitments(text: string): Commitment[] | 'not JSON' {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -29,7 +31,8 @@ function exactCommitments(text: string): FoundCommitment[] | 'not JSON' {
   }));
 }
 
-const byPointer = (list: readonly FoundCommitment[]) => [...list].sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
+const byPointer = (list: readonly Commitment[]) =>
+  list.map(({ pointer, sd }) => ({ pointer, sd })).sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
 
 const sealed = (body: JsonObject) => canonicalJson(sealBody(body, DEFAULT_PERSONAL_POINTERS).sealed);
 
@@ -63,7 +66,7 @@ describe('scanCommitments', () => {
       if (CANONICAL.includes(text)) expect(canonicalJson(JSON.parse(text)), text).toBe(text);
       const scanned = scanCommitments(text);
       expect(scanned, text).not.toBeNull();
-      expect(byPointer(scanned!)).toEqual(byPointer(exactCommitments(text) as FoundCommitment[]));
+      expect(byPointer(scanned!)).toEqual(byPointer(exactCommitments(text) as Commitment[]));
     }
     expect(
       scanCommitments(CANONICAL[0]!)!
@@ -76,6 +79,25 @@ describe('scanCommitments', () => {
       '/__proto__',
       '/a~1b/~0',
     ]);
+  });
+
+  it('tells where each commitment and each top-level member is in the text', () => {
+    for (const text of [...CANONICAL, ...SPELLED_OTHERWISE]) {
+      const scanned = scanSealedBody(text)!;
+      expect(scanned.commitments).toEqual(scanCommitments(text));
+      let previousEnd = 0;
+      for (const c of scanned.commitments) {
+        expect(c.start, text).toBeGreaterThanOrEqual(previousEnd);
+        expect(JSON.parse(text.slice(c.start, c.end)), text).toEqual({ _sd: c.sd });
+        previousEnd = c.end;
+      }
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      expect([...scanned.members.keys()], text).toEqual(Object.keys(parsed).sort());
+      for (const [name, { start, end }] of scanned.members) {
+        expect(JSON.parse(text.slice(start, end)), `${text} ${name}`).toEqual(parsed[name]);
+      }
+    }
+    expect(scanSealedBody('{"a":1}}')).toBeNull();
   });
 
   it('answers null for JSON that is not in canonical form, and for what is not JSON', () => {
@@ -117,7 +139,7 @@ describe('scanCommitments', () => {
             answered++;
             const exact = exactCommitments(changed);
             expect(exact, changed).not.toBe('not JSON');
-            expect(byPointer(scanned), changed).toEqual(byPointer(exact as FoundCommitment[]));
+            expect(byPointer(scanned), changed).toEqual(byPointer(exact as Commitment[]));
           }
         }
       }

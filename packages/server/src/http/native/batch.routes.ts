@@ -7,17 +7,12 @@
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { TrailkeepError } from '../../domain/errors.js';
-import { toAuditEvent } from '../../domain/event-reader.js';
 import type { AppServices } from '../app.js';
 import { principalOf, requestedTenant } from '../auth.js';
 import { HTTP_STATUS, toProblem } from '../problem.js';
 import { validatorCompiler } from '../validation.js';
-import { toNativeEvent } from './event.mapper.js';
 import { BatchInputSchema, SyncQuerySchema } from './events.schemas.js';
-import { committedEventJson } from './native-event-json.js';
-
-/** What Fastify sends JSON answers as. */
-const JSON_TYPE = 'application/json; charset=utf-8';
+import { committedEventJson, JSON_TYPE, storedEventJson } from './native-event-json.js';
 
 /** The body schema is for the API's description; the batch preparer checks the body against it. */
 const bodyCheckedByPreparer: FastifySchemaCompiler<unknown> = (route) =>
@@ -71,7 +66,7 @@ export function batchRoutes(services: AppServices): FastifyPluginAsync {
           }
           accepted += 1;
           if (r.kind === 'created') return `{"status":201,"event":${committedEventJson(p.text, r.event)}}`;
-          return `{"status":200,"event":${JSON.stringify(toNativeEvent(toAuditEvent(r.event)))}}`;
+          return `{"status":200,"event":${storedEventJson(r.event)}}`;
         });
         const json = `{"accepted":${accepted},"rejected":${results.length - accepted},"results":[${results.join(',')}]}`;
         // A Buffer, so Fastify takes its length instead of measuring the string before it is encoded.
