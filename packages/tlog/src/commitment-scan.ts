@@ -57,15 +57,17 @@ let at = 0;
 /** The member names from the top-level object down to the object being scanned. */
 const path: string[] = [];
 let found: FoundCommitment[] = [];
-let members = new Map<string, TextSpan>();
+/** The top-level members' spans, when the caller asked for them (null: not asked). */
+let members: Map<string, TextSpan> | null = null;
 /** Whether the last string scanned had an escape. */
 let escaped = false;
 /** Where the next backslash is once looked for (-1: not yet, Infinity: none left). */
-let nextBackslash = Infinity;
+let nextBackslash = -1;
 
 /** The commitments of a sealed body in canonical form, or null (see the module comment). */
 export function scanCommitments(sealedBody: string): FoundCommitment[] | null {
-  return scanSealedBody(sealedBody)?.commitments ?? null;
+  // The verifier's path: no member spans to record.
+  return scan(sealedBody, null);
 }
 
 /**
@@ -74,26 +76,33 @@ export function scanCommitments(sealedBody: string): FoundCommitment[] | null {
  * module comment).
  */
 export function scanSealedBody(sealedBody: string): ScannedBody | null {
+  const spans = new Map<string, TextSpan>();
+  const commitments = scan(sealedBody, spans);
+  return commitments && { commitments, members: spans };
+}
+
+/** The commitments, and into `spans` (if given) the top-level members' spans. */
+function scan(sealedBody: string, spans: Map<string, TextSpan> | null): FoundCommitment[] | null {
+  // No control character may stand as it is anywhere in the form read here (inside strings JSON
+  // escapes them, and there is no whitespace between tokens), so one test of the whole text lets
+  // strings without an escape be skipped with indexOf.
+  if (CONTROL.test(sealedBody) || sealedBody.charCodeAt(0) !== OPEN_BRACE) return null;
   text = sealedBody;
   at = 0;
   path.length = 0;
   found = [];
-  members = new Map();
-  // No control character may stand as it is anywhere in the form read here (inside strings JSON
-  // escapes them, and there is no whitespace between tokens), so one test of the whole text lets
-  // strings without an escape be skipped with indexOf.
-  if (CONTROL.test(text)) return null;
+  members = spans;
   nextBackslash = -1;
   try {
-    if (text.charCodeAt(0) !== OPEN_BRACE) return null;
     scanObject(true);
-    return at === text.length ? { commitments: found, members } : null;
+    return at === text.length ? found : null;
   } catch (error) {
     // RangeError: nesting deeper than the stack; JSON.parse decides about such a body.
     if (error === NOT_CANONICAL || error instanceof RangeError) return null;
     throw error;
   } finally {
     text = '';
+    members = null;
   }
 }
 
@@ -221,7 +230,7 @@ function scanArray(): void {
 function scanObject(tracked: boolean): void {
   const start = at;
   // Only the top-level object is scanned with an empty path: every object below it has a name on it.
-  const topLevel = tracked && path.length === 0;
+  const topLevel = members !== null && tracked && path.length === 0;
   at++;
   if (text.charCodeAt(at) === CLOSE_BRACE) {
     at++;
@@ -244,7 +253,7 @@ function scanObject(tracked: boolean): void {
     if (tracked) path.push(name);
     scanValue(tracked);
     if (tracked) path.pop();
-    if (topLevel) members.set(name, { start: valueStart, end: at });
+    if (topLevel) members!.set(name, { start: valueStart, end: at });
     if (name === '_sd' && text.charCodeAt(valueStart) === QUOTE) {
       if (escaped) throw NOT_CANONICAL; // the log writes hex digests; a caller parses anything else
       sd = text.slice(valueStart + 1, at - 1);
